@@ -70,7 +70,12 @@ def _read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
 
 
 def _compose(text: str, shown: str, problems: list[Problem]) -> tuple[yaml.Node | None, yaml.SafeLoader | None]:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        problems.append(Problem(shown, line, "", f"YAML cannot hold this character: {exc.reason} (#x{exc.character:04x})"))
+        return None, None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
