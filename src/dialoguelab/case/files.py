@@ -74,7 +74,9 @@ def _compose(text: str, shown: str, problems: list[Problem]) -> tuple[yaml.Node 
         loader = yaml.SafeLoader(text)
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        problems.append(Problem(shown, line, "", f"YAML cannot hold this character: {exc.reason} (#x{exc.character:04x})"))
+        problems.append(
+            Problem(shown, line, "", f"YAML cannot hold this character: {exc.reason} (#x{exc.character:04x})")
+        )
         return None, None
     try:
         node = loader.get_single_node()
