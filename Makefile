@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: the main job — the dashboard on the built-in Kosovo case (http://127.0.0.1:8000)
+## run: the main job on the built-in Kosovo case (builds the case database, prints the summary and timeline)
 run: $(STAMP)
-	$(BIN)/dialoguelab serve
+	$(BIN)/dialoguelab build
+	$(BIN)/dialoguelab summary
+	$(BIN)/dialoguelab timeline --limit 40
 
 ## test: lint (ruff), type checks (mypy on the library) and the whole test suite
 test: $(STAMP)
