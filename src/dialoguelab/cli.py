@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from rich.markup import escape
 
 from dialoguelab import __version__
 from dialoguelab.case import Case, check_case, load_case
@@ -42,7 +43,7 @@ case_option = CaseOpt
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``Error: message`` on stderr and exit with ``code``."""
-    err_console.print(f"[bold red]Error:[/bold red] {message}", highlight=False, markup=True, soft_wrap=True)
+    err_console.print(f"[bold red]Error:[/bold red] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 
