@@ -1,0 +1,327 @@
+"""CLI commands of the membership engine: ``rule``, ``blockers``, ``admission``, ``scenario``, ``series``,
+``leverage``, ``power``, ``recognitions``. The main app calls :func:`register`.
+
+Each command calls one library function and formats its result (Rich table, or ``--json``).
+"""
+
+from __future__ import annotations
+
+__all__ = ["register"]
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dialoguelab.errors import DialoguelabError
+
+T = TypeVar("T")
+_out = Console(soft_wrap=True)
+_err = Console(stderr=True)
+
+CaseOpt = typer.Option(None, "--case", help="Case folder (default: the built-in Kosovo case).")
+JsonOpt = typer.Option(False, "--json", help="Print JSON instead of tables.")
+PositionOpt = typer.Option(
+    "kosovo", "--position", help="Disputed withdrawals: 'kosovo' keeps them, 'serbia' applies them."
+)
+UnverifiedOpt = typer.Option(False, "--include-unverified", help="Also use rows marked verified: false.")
+
+
+def _run(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except DialoguelabError as exc:
+        _err.print(f"Error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+
+
+def _json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, indent=2, default=str, ensure_ascii=False))
+
+
+def _frame(df: Any, title: str) -> None:
+    t = Table(title=title)
+    for c in df.columns:
+        t.add_column(str(c))
+    for row in df.itertuples(index=False):
+        t.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row])
+    _out.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the membership commands to ``app``."""
+
+    @app.command("rule")
+    def rule_cmd(
+        body: str = typer.Argument(
+            ..., help="Body id or alias: UN, OSCE, NATO, EU, CoE, UNESCO, Interpol, WHO."
+        ),
+        yes: int = typer.Option(..., "--yes", min=0),
+        no: int = typer.Option(0, "--no", min=0),
+        abstain: int = typer.Option(0, "--abstain", min=0),
+        absent: int = typer.Option(0, "--absent", min=0),
+        stage: str | None = typer.Option(
+            None, "--stage", help="Stage id (default: the last modelled stage)."
+        ),
+        negative: list[str] = typer.Option(
+            [], "--negative", help="A named member voting no (e.g. RUS); repeatable."
+        ),
+        case: Path | None = CaseOpt,
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Evaluate a body's admission rule on a tally, with the arithmetic.
+
+        Example: dialoguelab rule UNESCO --yes 92 --no 50 --abstain 29 --absent 15
+        """
+        from dialoguelab.membership.outcomes import evaluate_tally
+
+        r = _run(
+            lambda: evaluate_tally(
+                body,
+                yes=yes,
+                no=no,
+                abstain=abstain,
+                absent=absent,
+                stage=stage,
+                negative=list(negative),
+                root=case,
+            )
+        )
+        if as_json:
+            _json(r)
+            return
+        _out.print(f"[bold]{r['body']} — {r['stage_name']}[/bold]: {r['rule']}")
+        for line in r["lines"]:
+            _out.print(f"  {line}", markup=False)
+        _out.print(f"Result: {'PASSES' if r['passed'] else 'FAILS'}")
+        _out.print(f"Legal basis: {r['legal_basis']} [{', '.join(r['citations'])}]", markup=False)
+
+    @app.command("blockers")
+    def blockers_cmd(
+        org: str = typer.Option(..., "--org", help="Body id or alias."),
+        on: str | None = typer.Option(None, "--on", help="Date YYYY-MM-DD (default today)."),
+        scenario: Path | None = typer.Option(None, "--scenario", help="Scenario YAML file."),
+        position: str = PositionOpt,
+        include_unverified: bool = UnverifiedOpt,
+        case: Path | None = CaseOpt,
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Who can block the applicant in a body on a date, who blocks now, and what would change it.
+
+        Example: dialoguelab blockers --org UN --on 2024-06-01
+        """
+        from dialoguelab.membership.outcomes import blockers
+        from dialoguelab.membership.scenarios import load_scenario
+
+        def go() -> Any:
+            sc = load_scenario(scenario) if scenario else None
+            return blockers(
+                org, on, scenario=sc, position=position, root=case, include_unverified=include_unverified
+            )
+
+        o = _run(go)
+        if as_json:
+            _json(o.to_dict())
+            return
+        nm = o.names
+        _out.print(
+            f"[bold]{o.name}[/bold] on {o.date} ({o.position} position): "
+            f"{'ADMITTED' if o.passed else 'BLOCKED'}"
+            f" — {o.recognizers} recognising states"
+        )
+        _out.print(
+            "Veto players: " + (", ".join(f"{m} ({nm.get(m, m)})" for m in o.veto_players) or "none"),
+            markup=False,
+        )
+        _out.print(
+            "Blocking now: " + (", ".join(f"{m} ({nm.get(m, m)})" for m in o.blocking) or "none"),
+            markup=False,
+        )
+        _out.print("Pivotal: " + (", ".join(o.pivotal) or "none"), markup=False)
+        for s in o.stages:
+            _out.print(f"- {s.name}: {'passes' if s.passed else 'fails'} (margin {s.margin})", markup=False)
+            for line in s.lines:
+                _out.print(f"    {line}", markup=False)
+        if o.flip:
+            f = o.flip
+            parts = [", ".join(f.required)] if f.required else []
+            parts += [f"any {c['count']} of {c['pool_size']} in {c['stage']}" for c in f.choose]
+            _out.print(
+                f"Smallest flipping set ({f.direction}): size {f.size} "
+                f"({'exact' if f.exact else f'lower bound {f.lower_bound}'}): " + "; ".join(parts),
+                markup=False,
+            )
+
+    @app.command("admission")
+    def admission_cmd(
+        org: str = typer.Option(..., "--org", help="Body id or alias."),
+        on: str | None = typer.Option(None, "--on", help="Date YYYY-MM-DD (default today)."),
+        scenario: Path | None = typer.Option(None, "--scenario"),
+        position: str = PositionOpt,
+        include_unverified: bool = UnverifiedOpt,
+        case: Path | None = CaseOpt,
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Exact tally distribution and probability of admission under the calibrated vote model.
+
+        Example: dialoguelab admission --org UNESCO --on 2015-11-09
+        """
+        from dialoguelab.membership.scenarios import load_scenario
+        from dialoguelab.membership.votes import admission_probability
+
+        def go() -> Any:
+            sc = load_scenario(scenario) if scenario else None
+            return admission_probability(
+                org, on, scenario=sc, position=position, root=case, include_unverified=include_unverified
+            )
+
+        r = _run(go)
+        if as_json:
+            from dataclasses import asdict
+
+            _json(asdict(r))
+            return
+        _out.print(f"[bold]{r.body}[/bold] on {r.date}: probability of admission {r.probability:.4g}")
+        for s in r.stages:
+            if not s.modelled:
+                _out.print(f"- {s.name}: not modelled (assumed to pass)", markup=False)
+                continue
+            e = s.expected
+            _out.print(
+                f"- {s.name}: {s.members} voters; expected yes {e['yes']:.1f}, no {e['no']:.1f}, abstain "
+                f"{e['abstain']:.1f}, absent {e['absent']:.1f}; votes needed at the expected turnout: "
+                f"{s.required_at_expected}; P(pass) = {s.probability:.4g}",
+                markup=False,
+            )
+            dist = s.yes_distribution
+            top = sorted(range(len(dist)), key=lambda k: -dist[k])[:5]
+            _out.print(
+                "    most likely yes counts: " + ", ".join(f"{k} ({dist[k]:.3f})" for k in sorted(top)),
+                markup=False,
+            )
+
+    @app.command("scenario")
+    def scenario_cmd(
+        file: Path = typer.Argument(..., help="Scenario YAML file."),
+        on: str | None = typer.Option(None, "--on"),
+        position: str = PositionOpt,
+        case: Path | None = CaseOpt,
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Compare every body's outcome and admission probability, baseline against a scenario.
+
+        Example: dialoguelab scenario holdouts.yaml --on 2025-06-01
+        """
+        from dialoguelab.membership.scenarios import compare, load_scenario
+
+        df = _run(lambda: compare(load_scenario(file), on, position=position, root=case))
+        if as_json:
+            _json(df.to_dict(orient="records"))
+            return
+        _frame(df, f"Scenario {file.name}")
+
+    @app.command("series")
+    def series_cmd(
+        org: list[str] = typer.Option([], "--org", help="Body (repeatable; default all)."),
+        scenario: Path | None = typer.Option(None, "--scenario"),
+        start: str = typer.Option("2008-02-17", "--start"),
+        end: str | None = typer.Option(None, "--end"),
+        position: str = PositionOpt,
+        case: Path | None = CaseOpt,
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Admission probability per body, month by month (baseline or a scenario).
+
+        Example: dialoguelab series --org UNESCO --start 2015-01-01 --end 2016-01-01
+        """
+        from dialoguelab.membership.scenarios import load_scenario, series
+
+        def go() -> Any:
+            sc = load_scenario(scenario) if scenario else None
+            return series(list(org) or None, scenario=sc, start=start, end=end, position=position, root=case)
+
+        df = _run(go)
+        if as_json:
+            _json(df.to_dict(orient="records"))
+            return
+        _frame(df, "Admission probability by month")
+
+    @app.command("leverage")
+    def leverage_cmd(
+        actor: str = typer.Argument(..., help="State: ISO3 code or name (Russia)."),
+        scenario: Path | None = typer.Option(None, "--scenario"),
+        start: str = typer.Option("2008-02-17", "--start"),
+        end: str | None = typer.Option(None, "--end"),
+        position: str = PositionOpt,
+        case: Path | None = CaseOpt,
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Where and when an actor is a veto player, blocks, or is pivotal (and under a scenario).
+
+        Example: dialoguelab leverage Russia --start 2020-01-01
+        """
+        from dialoguelab.membership.leverage import leverage
+        from dialoguelab.membership.scenarios import load_scenario
+
+        def go() -> Any:
+            sc = load_scenario(scenario) if scenario else None
+            return leverage(actor, start=start, end=end, scenario=sc, position=position, root=case)
+
+        df = _run(go)
+        if as_json:
+            _json(df.to_dict(orient="records"))
+            return
+        _frame(df[df.member], f"Leverage of {actor}")
+
+    @app.command("power")
+    def power_cmd(
+        org: str = typer.Option(..., "--org"),
+        on: str | None = typer.Option(None, "--on"),
+        by_type: bool = typer.Option(False, "--by-type", help="One row per type of symmetric players."),
+        case: Path | None = CaseOpt,
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Exact Shapley–Shubik and Banzhaf indices of a body's admission game.
+
+        Example: dialoguelab power --org UN --by-type
+        """
+        from dialoguelab.membership.power import body_power
+
+        df = _run(lambda: body_power(org, on, root=case, by_type=by_type))
+        if as_json:
+            _json(df.to_dict(orient="records"))
+            return
+        cols = (
+            [c for c in df.columns if not c.endswith("_exact") and c != "swings"]
+            if not by_type
+            else df.columns
+        )
+        _frame(df[list(cols)], f"Power indices: {org}")
+
+    @app.command("recognitions")
+    def recognitions_cmd(
+        on: str | None = typer.Option(None, "--on"),
+        position: str = PositionOpt,
+        include_unverified: bool = UnverifiedOpt,
+        case: Path | None = CaseOpt,
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Recognition of the applicant state by state on a date, under a position on withdrawals.
+
+        Example: dialoguelab recognitions --on 2020-01-01 --position serbia
+        """
+        from dialoguelab.membership.api import recognitions
+
+        df = _run(
+            lambda: recognitions(
+                on, position=position, root=str(case) if case else None, include_unverified=include_unverified
+            )
+        )
+        if as_json:
+            _json(df.to_dict(orient="records"))
+            return
+        _frame(df.drop(columns=["sources"]), "Recognitions")

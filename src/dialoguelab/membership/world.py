@@ -1,0 +1,285 @@
+"""The state of the world at a date under a scenario: who sits in each organ, who recognises the applicant.
+
+Date conventions (no day is guessed): an event known only to the month or year takes effect at the
+*last* day it can mean (a state is counted as recognising from the day it certainly had); a member's
+``left`` date is the last day of its membership. Recognitions with no known date apply at every date
+(they are flagged) unless ``include_undated=False``.
+
+Disputed withdrawals: ``position="kosovo"`` keeps a recognition whose withdrawal Serbia claims and
+Kosovo disputes; ``position="serbia"`` applies the claimed withdrawal from its date.
+"""
+
+from __future__ import annotations
+
+__all__ = ["POSITIONS", "World", "world", "as_date", "DEFAULT_VOTE"]
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from dialoguelab.case.dates import PartialDate
+from dialoguelab.errors import InvalidParameterError
+from dialoguelab.membership.data import MembershipData, StageSpec, load_membership
+from dialoguelab.membership.rules import Ballot, Stage, Vote
+from dialoguelab.membership.scenarios import Scenario, StanceClass
+
+POSITIONS = ("kosovo", "serbia")
+DEFAULT_VOTE: dict[str, Vote] = {
+    "recognizes": "yes",
+    "supporter": "yes",
+    "does_not": "no",
+    "withdrew": "no",
+    "opponent": "no",
+    "unknown": "yes",
+}
+SEAT_PREFIX = "seat:"
+
+
+def as_date(value: dt.date | str | PartialDate | None) -> dt.date:
+    """A calendar day from a date, an ISO string or a partial date (its last day); ``None`` = today."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        p = PartialDate.parse(value)
+    except ValueError as exc:
+        raise InvalidParameterError(
+            f"The date must be YYYY-MM-DD (or YYYY-MM, YYYY). Got {value!r}: {exc}."
+        ) from exc
+    return p.last_day()
+
+
+def _in_force(joined: PartialDate | None, left: PartialDate | None, on: dt.date) -> bool:
+    if joined is not None and joined.last_day() > on:
+        return False
+    if left is not None and left.first_day() < on:
+        return False
+    return True
+
+
+@dataclass(frozen=True, eq=False)
+class World:
+    """Membership and stances on one day, under a scenario and a position on disputed withdrawals."""
+
+    data: MembershipData
+    date: dt.date
+    scenario: Scenario | None
+    position: str
+    include_unverified: bool
+    include_undated: bool = True
+
+    # ----- recognition
+    @functools.cached_property
+    def _recognition(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for iso, r in self.data.recognitions.items():
+            if not r.verified and not self.include_unverified:
+                continue
+            if r.recognized_on is None:
+                if not self.include_undated:
+                    continue
+            elif r.recognized_on.last_day() > self.date:
+                continue
+            status = "recognizes"
+            wd = r.withdrawal_date()
+            applies = r.withdrawal_claimed and (
+                self.position == "serbia" or r.kosovo_position == "withdrawal_accepted"
+            )
+            if applies and wd is not None and wd.last_day() <= self.date:
+                status = "withdrew"
+            out[iso] = status
+        for ch in self._changes():
+            if ch.action == "recognize" and ch.state:
+                out[ch.state] = "recognizes"
+            elif ch.action == "withdraw" and ch.state:
+                out[ch.state] = "withdrew"
+        return out
+
+    def _changes(self) -> list:
+        if self.scenario is None:
+            return []
+        return [c for c in self.scenario.changes if c.active(self.date)]
+
+    def recognizes(self, iso3: str) -> bool:
+        return self._recognition.get(iso3) == "recognizes"
+
+    def recognizer_count(self) -> int:
+        """States recognising the applicant on this day (under the chosen position)."""
+        return sum(1 for s in self._recognition.values() if s == "recognizes")
+
+    def stance_class(self, iso3: str, body: str) -> StanceClass:
+        """The stance class of a member in a body's vote."""
+        if iso3.startswith(SEAT_PREFIX):
+            return "unknown"
+        cls: StanceClass = (
+            "recognizes"
+            if self.recognizes(iso3)
+            else ("withdrew" if self._recognition.get(iso3) == "withdrew" else "does_not")
+        )
+        for s in self.data.stances:
+            if s.iso3 != iso3 or (s.bodies and body not in s.bodies):
+                continue
+            if s.since is not None and s.since.last_day() > self.date:
+                continue
+            if s.until is not None and s.until.first_day() < self.date:
+                continue
+            cls = s.stance
+        for ch in self._changes():
+            if ch.state == iso3 and ch.action == "set_stance" and (not ch.bodies or body in ch.bodies):
+                assert ch.stance is not None
+                cls = ch.stance
+            if ch.action == "serbia_drops_objection" and iso3 == "SRB":
+                cls = "supporter"
+        return cls
+
+    def vote_override(self, iso3: str, body: str) -> Vote | None:
+        out: Vote | None = None
+        for ch in self._changes():
+            if ch.action == "set_vote" and ch.state == iso3 and (not ch.bodies or body in ch.bodies):
+                out = ch.vote
+        return out
+
+    def vote(self, iso3: str, body: str) -> Vote:
+        """The deterministic vote of a member: its override, else the default vote of its stance class."""
+        return self.vote_override(iso3, body) or DEFAULT_VOTE[self.stance_class(iso3, body)]
+
+    def probabilities_override(self) -> dict[str, tuple[float, float, float, float]]:
+        out: dict[str, tuple[float, float, float, float]] = {}
+        for ch in self._changes():
+            if ch.action == "set_probabilities" and ch.klass:
+                out[ch.klass] = (ch.yes or 0.0, ch.no or 0.0, ch.abstain or 0.0, ch.absent or 0.0)
+        return out
+
+    # ----- membership
+    def _list(self, name: str) -> list[str]:
+        out = []
+        for m in self.data.members:
+            if m.body != name or (not m.verified and not self.include_unverified):
+                continue
+            if _in_force(m.joined, m.left, self.date):
+                out.append(m.iso3)
+        return out
+
+    def _apply_changes(self, base: list[str], spec: dict) -> list[str]:
+        for ch in spec.get("remove", []):
+            if not ch.get("verified", True) and not self.include_unverified:
+                continue
+            until = ch.get("until")
+            if until is None or PartialDate.parse(until).last_day() >= self.date:
+                base = [m for m in base if m != ch["iso3"]]
+        for ch in spec.get("add", []):
+            if not ch.get("verified", True) and not self.include_unverified:
+                continue
+            joined = ch.get("joined")
+            if (joined is None or PartialDate.parse(joined).last_day() <= self.date) and ch[
+                "iso3"
+            ] not in base:
+                base.append(ch["iso3"])
+        return base
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - a World is immutable
+    def members(self, body_id: str) -> tuple[str, ...]:
+        """The member states of a body on this day (scenario joins and leaves applied)."""
+        b = self.data.body(body_id)
+        spec = b.members.model_dump(by_alias=True)
+        if spec.get("list"):
+            base = self._list(spec["list"])
+        elif spec.get("derive_from"):
+            base = list(self.members(spec["derive_from"]))
+        else:
+            base = []
+        out = self._apply_changes(base, spec)
+        for ch in self._changes():
+            if ch.body and ch.state and self.data.body(ch.body).id == b.id:
+                if ch.action == "join" and ch.state not in out:
+                    out.append(ch.state)
+                if ch.action == "leave":
+                    out = [m for m in out if m != ch.state]
+        return tuple(sorted(out))
+
+    def stage_spec(self, body_id: str, stage_id: str) -> StageSpec:
+        b = self.data.body(body_id)
+        for s in b.admission:
+            if s.id == stage_id:
+                return s
+        raise InvalidParameterError(
+            f"Body {b.id} has no stage {stage_id!r}; its stages are {', '.join(s.id for s in b.admission)}."
+        )
+
+    def organ(self, body_id: str, stage: Stage) -> tuple[str, ...]:
+        """Who votes in a stage's organ on this day (anonymous seats last)."""
+        b = self.data.body(body_id)
+        spec = dict(stage.organ)
+        if spec.get("same_as_body") or spec.get("list") == b.id:
+            base = list(self.members(b.id))
+        elif spec.get("list") in self.data.bodies:
+            base = list(self.members(spec["list"]))
+        elif spec.get("list"):
+            base = self._list(spec["list"])
+        elif spec.get("derive_from"):
+            base = list(self.members(spec["derive_from"]))
+        else:
+            base = []
+        base = self._apply_changes(base, spec)
+        seats = [
+            f"{SEAT_PREFIX}{b.id}.{stage.id}:{i + 1}" for i in range(int(spec.get("anonymous_seats") or 0))
+        ]
+        return tuple(base) + tuple(seats)
+
+    def ballot(self, body_id: str, stage: Stage) -> Ballot:
+        """The deterministic ballot of a stage: every member votes as its stance says."""
+        b = self.data.body(body_id)
+        members = self.organ(b.id, stage)
+        return Ballot(members, {m: self.vote(m, b.id) for m in members})
+
+    def name(self, iso3: str) -> str:
+        if iso3.startswith(SEAT_PREFIX):
+            return "elected/unnamed seat " + iso3.rsplit(":", 1)[-1]
+        return self.data.state_names.get(iso3, iso3)
+
+
+@functools.lru_cache(maxsize=512)
+def _world_cached(
+    root: str | None, data_id: int, on: dt.date, scen_key: str | None, position: str, unverified: bool
+) -> World:
+    data = load_membership(root)
+    scen = Scenario.model_validate_json(scen_key) if scen_key else None
+    return World(data, on, scen, position, unverified)
+
+
+def world(
+    on: dt.date | str | None = None,
+    *,
+    scenario: Scenario | None = None,
+    position: str = "kosovo",
+    root: Path | str | None = None,
+    include_unverified: bool = False,
+) -> World:
+    """The world on a day (cached per case, date, scenario and position).
+
+    Parameters
+    ----------
+    on : date or str, optional
+        Default today.
+    scenario : Scenario, optional
+    position : {"kosovo", "serbia"}, default="kosovo"
+        Which side's view of disputed withdrawals to use.
+    root : path, optional
+        Case folder; default the built-in Kosovo case.
+    include_unverified : bool, default=False
+        Use rows marked ``verified: false``.
+    """
+    if position not in POSITIONS:
+        raise InvalidParameterError(f"The 'position' parameter must be one of {POSITIONS}. Got {position!r}.")
+    d = as_date(on)
+    if d < dt.date(1945, 10, 24):
+        raise InvalidParameterError(f"The date {d} is before the United Nations existed (24 October 1945).")
+    data = load_membership(root)  # validate early; cached until a file changes
+    key = scenario.key() if scenario else None
+    return _world_cached(
+        str(root) if root is not None else None, id(data), d, key, position, include_unverified
+    )
