@@ -223,3 +223,18 @@ def test_check_cli_on_a_folder_that_does_not_exist(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["check", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert "does not exist" in result.output
+
+
+def test_check_covers_the_membership_folder(tmp_path: Path) -> None:
+    import shutil
+
+    from dialoguelab.case import builtin_case_path
+
+    dest = tmp_path / "kosovo"
+    shutil.copytree(builtin_case_path(), dest)
+    members = dest / "membership" / "members.csv"
+    lines = members.read_text(encoding="utf-8").splitlines()
+    lines[1] = "BROKEN,LINE"
+    members.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = check_case(dest).problems
+    assert problems and all(p.file == "membership/members.csv" and p.line == 2 for p in problems)

@@ -417,6 +417,38 @@ def load_case(path: str | Path | None = None) -> Case:
     return case
 
 
+#: Sub-folders that other engines own, and the loader that validates each (module, function).
+PART_LOADERS: dict[str, tuple[str, str]] = {
+    "membership": ("dialoguelab.membership.data", "load_membership"),
+    "forecast": ("dialoguelab.forecast.issues", "load_issues"),
+}
+
+
+def _check_parts(root: Path) -> list[Problem]:
+    """Validate the engine-owned sub-folders of a case (membership rules, forecast issues)."""
+    import importlib
+
+    problems: list[Problem] = []
+    for folder, (module, func) in PART_LOADERS.items():
+        if not (root / folder).is_dir():
+            continue
+        try:
+            loader = getattr(importlib.import_module(module), func)
+        except (ImportError, AttributeError):
+            continue  # that engine is not part of this build
+        try:
+            loader(root)
+        except CaseValidationError as exc:
+            for pr in exc.problems:
+                name = Path(pr.file)
+                if not name.is_absolute() and name.parts[:1] != (folder,):
+                    pr = Problem(f"{folder}/{pr.file}", pr.line, pr.field, pr.message)
+                problems.append(pr)
+        except CaseError as exc:
+            problems.append(Problem(f"{folder}/", 0, "", str(exc)))
+    return problems
+
+
 def check_case(path: str | Path | None = None, paper: str | Path | None = None) -> CheckReport:
     """Validate a case folder without raising: every problem, the counts and the locator check.
 
@@ -429,6 +461,7 @@ def check_case(path: str | Path | None = None, paper: str | Path | None = None) 
     """
     root = Path(path).expanduser().resolve() if path is not None else builtin_case_path()
     case, problems, found, n_loc = _build(root, Path(paper) if paper else None)
+    problems += _check_parts(root)
     counts: dict[str, int] = {}
     if case is not None:
         for name in ("actors", "sources", "events", "quotations", "agreements", "documents"):
