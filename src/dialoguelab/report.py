@@ -1,0 +1,423 @@
+"""A self-contained HTML report of a case: findings, stance series, recognitions, admissions, timeline.
+
+The report is one HTML file that works offline: Plotly's JavaScript is inlined from the installed
+``plotly`` package, the charts are Plotly figures stored as JSON inside the file and drawn by the small
+script ``report_templates/charts.js`` (also served to the dashboard), and no other resource is loaded.
+Every figure is followed by the list of the events or records it is built from, each linked to its
+entry in the report's timeline or to its sources. The file is written atomically (a temporary file in
+the same folder, then :func:`os.replace`).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "REPORT_FILE",
+    "TEMPLATES_DIR",
+    "CHARTS_JS",
+    "build_report_context",
+    "render_report",
+    "write_report",
+    "stance_figure",
+    "recognitions_figure",
+    "admissions_figure",
+]
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from dialoguelab.case import Case
+from dialoguelab.errors import DialoguelabError, InvalidParameterError
+from dialoguelab.output import to_jsonable
+
+REPORT_FILE = "report.html"
+TEMPLATES_DIR = Path(__file__).parent / "report_templates"
+CHARTS_JS = TEMPLATES_DIR / "charts.js"
+
+_COLORS = {
+    "mean": "#1f4e79",
+    "band": "rgba(31,78,121,0.15)",
+    "cp": "#b03a2e",
+    "period": "rgba(120,120,120,0.12)",
+}
+
+
+def _layout(title: str, ytitle: str, yrange: list[float] | None = None) -> dict[str, Any]:
+    lay: dict[str, Any] = {
+        "title": {"text": title, "font": {"size": 14}},
+        "margin": {"l": 55, "r": 20, "t": 40, "b": 40},
+        "height": 320,
+        "paper_bgcolor": "#fff",
+        "plot_bgcolor": "#fff",
+        "font": {"family": "system-ui, sans-serif", "size": 12},
+        "xaxis": {"title": {"text": "year"}, "gridcolor": "#eee", "dtick": 2},
+        "yaxis": {"title": {"text": ytitle}, "gridcolor": "#eee", "zeroline": True, "zerolinecolor": "#999"},
+        "showlegend": True,
+        "legend": {"orientation": "h", "y": -0.2},
+    }
+    if yrange:
+        lay["yaxis"]["range"] = yrange
+    return lay
+
+
+def stance_figure(
+    frame: Any, changepoints: list[int], periods: list[dict[str, Any]], title: str
+) -> dict[str, Any]:
+    """A Plotly figure (plain dict) of a yearly stance series: means, intervals, change points, periods.
+
+    ``frame`` is :func:`dialoguelab.stance.series.stance_series` output; sparse years are drawn hollow.
+    """
+    obs = frame[frame.n > 0]
+    years = [int(y) for y in obs.start]
+    means = [round(float(v), 3) for v in obs["mean"]]
+    lo = [None if v != v else round(float(v), 3) for v in obs.lo]
+    hi = [None if v != v else round(float(v), 3) for v in obs.hi]
+    err_plus = [None if h is None else round(h - m, 3) for h, m in zip(hi, means, strict=True)]
+    err_minus = [None if l_ is None else round(m - l_, 3) for l_, m in zip(lo, means, strict=True)]
+    sparse = [bool(s) for s in obs["sparse"]]
+    n = [int(v) for v in obs.n]
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "mean score (95% bootstrap interval)",
+            "x": years,
+            "y": means,
+            "error_y": {
+                "type": "data",
+                "array": err_plus,
+                "arrayminus": err_minus,
+                "visible": True,
+                "color": "#7f9bb8",
+            },
+            "marker": {
+                "size": [6 + min(v, 8) for v in n],
+                "color": _COLORS["mean"],
+                "symbol": ["circle-open" if s else "circle" for s in sparse],
+            },
+            "line": {"color": _COLORS["mean"], "width": 1.5},
+            "text": [f"{v} event(s){' (sparse)' if s else ''}" for v, s in zip(n, sparse, strict=True)],
+            "hovertemplate": "%{x}: %{y:.2f}<br>%{text}<extra></extra>",
+        }
+    ]
+    shapes: list[dict[str, Any]] = []
+    for p in periods:
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": p["start"] - 0.5,
+                "x1": p["end"] + 0.5,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": _COLORS["period"],
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+    for c in changepoints:
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": c - 0.5,
+                "x1": c - 0.5,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": _COLORS["cp"], "width": 2, "dash": "dash"},
+            }
+        )
+    if changepoints:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "detected change point",
+                "x": [None],
+                "y": [None],
+                "line": {"color": _COLORS["cp"], "dash": "dash"},
+            }
+        )
+    lay = _layout(title, "score (−10 conflict … +10 cooperation)", [-10.5, 10.5])
+    lay["shapes"] = shapes
+    lay["annotations"] = [
+        {
+            "x": (p["start"] + p["end"]) / 2,
+            "y": 1.0,
+            "xref": "x",
+            "yref": "paper",
+            "text": p["label"][:28],
+            "showarrow": False,
+            "font": {"size": 9, "color": "#555"},
+            "textangle": -90,
+            "yanchor": "top",
+        }
+        for p in periods
+    ]
+    return {"data": data, "layout": lay}
+
+
+def recognitions_figure(points: list[dict[str, Any]]) -> dict[str, Any]:
+    """Count of states recognizing Kosovo over time (Plotly dict) from ``[{"date", "count"}]``."""
+    lay = _layout("States recognizing Kosovo", "states")
+    lay["xaxis"] = {"title": {"text": "date"}, "gridcolor": "#eee", "type": "date"}
+    lay["showlegend"] = False
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "line": {"shape": "hv", "color": _COLORS["mean"]},
+                "x": [p["date"] for p in points],
+                "y": [p["count"] for p in points],
+                "hovertemplate": "%{x}: %{y} states<extra></extra>",
+            }
+        ],
+        "layout": lay,
+    }
+
+
+def admissions_figure(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Blocking members per body (Plotly dict) from admission outcome rows."""
+    lay = _layout("Who blocks Kosovo's admission, by body", "blocking members")
+    lay["xaxis"] = {"title": {"text": "body"}, "type": "category"}
+    lay["showlegend"] = False
+    colors = ["#2e7d32" if r["passed"] else ("#b03a2e" if r["russia_blocks"] else "#c77c02") for r in rows]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": [r["name"] for r in rows],
+                "y": [len(r["blocking"]) for r in rows],
+                "marker": {"color": colors},
+                "text": [
+                    ", ".join(r["blocking"][:8]) + (" …" if len(r["blocking"]) > 8 else "") for r in rows
+                ],
+                "hovertemplate": "%{x}: %{y} blocking<br>%{text}<extra></extra>",
+            }
+        ],
+        "layout": lay,
+    }
+
+
+def _recognitions(case: Case) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str | None]:
+    try:
+        from dialoguelab.membership.data import load_membership
+        from dialoguelab.membership.world import world
+
+        data = load_membership(case.root)
+    except (DialoguelabError, ImportError) as exc:
+        return [], [], f"recognitions not available: {exc}"
+    points = []
+    start = dt.date(2008, 2, 1)
+    today = dt.date.today()
+    y, m = start.year, start.month
+    while dt.date(y, m, 1) <= today:
+        d = dt.date(y, m, 1)
+        points.append({"date": d.isoformat(), "count": world(d, root=case.root).recognizer_count()})
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+    rows = []
+    for r in data.recognitions.values():
+        rec = to_jsonable(r)
+        rows.append(
+            {
+                k: rec.get(k)
+                for k in (
+                    "iso3",
+                    "state",
+                    "recognized_on",
+                    "withdrawal_claimed_on",
+                    "kosovo_position",
+                    "sources",
+                    "verified",
+                )
+            }
+        )
+    return points, rows, None
+
+
+def _admissions(case: Case) -> tuple[list[dict[str, Any]], str | None]:
+    try:
+        from dialoguelab.membership.data import load_membership
+        from dialoguelab.membership.outcomes import outcome
+
+        data = load_membership(case.root)
+    except (DialoguelabError, ImportError) as exc:
+        return [], f"admission outcomes not available: {exc}"
+    rows = []
+    for b in data.bodies.values() if isinstance(data.bodies, dict) else data.bodies:
+        try:
+            o = outcome(b.id, None, root=case.root, detail=False)
+        except DialoguelabError:
+            continue
+        rows.append(
+            {
+                "body": o.body,
+                "name": o.name,
+                "date": o.date,
+                "passed": o.passed,
+                "blocking": list(o.blocking),
+                "veto_players": len(o.veto_players),
+                "russia_veto": "RUS" in o.veto_players,
+                "russia_blocks": "RUS" in o.blocking,
+                "stages": [
+                    {
+                        "name": s.name,
+                        "passed": s.passed,
+                        "legal_basis": s.legal_basis,
+                        "citations": list(s.citations),
+                    }
+                    for s in o.stages
+                ],
+            }
+        )
+    return rows, None
+
+
+def build_report_context(case: Case, *, scale: str = "goldstein") -> dict[str, Any]:
+    """Everything the report shows, from the library calls (the dashboard pages use the same calls)."""
+    from dialoguelab.stance.changepoints import changepoints
+    from dialoguelab.stance.findings import evaluate_findings
+    from dialoguelab.stance.scoring import scoring_table
+    from dialoguelab.stance.series import SERIES, scored_events, stance_series
+
+    findings = [r.to_dict() for r in evaluate_findings(case)]
+    cps = changepoints(case, scale=scale)
+    periods = cps["periods"]
+    figures: list[dict[str, Any]] = []
+    stance = []
+    for name, spec in SERIES.items():
+        frame = stance_series(case, name, scale=scale)
+        ev = scored_events(case, name, scale=scale)
+        fig_id = f"fig-stance-{name}"
+        figures.append(
+            {
+                "id": fig_id,
+                "figure": stance_figure(frame, cps["series"][name]["changepoints"], periods, spec.title),
+            }
+        )
+        stance.append(
+            {
+                "name": name,
+                "title": spec.title,
+                "description": spec.description,
+                "figure": fig_id,
+                "changepoints": cps["series"][name]["changepoints"],
+                "agreement": cps["series"][name]["agreement"],
+                "events": to_jsonable(ev[["id", "date", "type", "score", "relation"]]),
+                "sparse_years": [int(y) for y in frame[(frame.n > 0) & frame["sparse"]].start],
+            }
+        )
+    points, recognitions, rec_note = _recognitions(case)
+    if points:
+        figures.append({"id": "fig-recognitions", "figure": recognitions_figure(points)})
+    admissions, adm_note = _admissions(case)
+    if admissions:
+        figures.append({"id": "fig-admissions", "figure": admissions_figure(admissions)})
+    events = [
+        {
+            "id": e.id,
+            "date": str(e.date),
+            "end_date": str(e.end_date) if e.end_date else None,
+            "type": e.type.value,
+            "source_actors": list(e.source_actors),
+            "target_actors": list(e.target_actors),
+            "summary": e.summary,
+            "citations": list(e.citations),
+            "line": e.locator.line,
+            "errata": e.errata,
+        }
+        for e in case.events
+    ]
+    cited = {c for e in case.events for c in e.citations} | {s["id"] for f in findings for s in f["sources"]}
+    sources = [s.model_dump(mode="json", exclude_none=True) for s in case.sources if s.id in cited]
+    from dialoguelab import __version__
+
+    return {
+        "title": case.meta.title,
+        "case_id": case.meta.id,
+        "generated": dt.date.today().isoformat(),
+        "version": __version__,
+        "findings": findings,
+        "stance": stance,
+        "periods": periods,
+        "overall": cps["overall"],
+        "method": cps["method"],
+        "scoring": to_jsonable(scoring_table(scale)[["type", "score", "derivation", "errata"]]),
+        "recognitions": recognitions,
+        "recognitions_note": rec_note,
+        "admissions": admissions,
+        "admissions_note": adm_note,
+        "events": events,
+        "sources": sources,
+        "figures": figures,
+        "has_recognitions": bool(points),
+        "has_admissions": bool(admissions),
+    }
+
+
+def _plotly_js_text() -> str:
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    if not path.is_file():  # pragma: no cover - a broken plotly install
+        raise DialoguelabError(f"plotly.min.js not found at {path}: reinstall the plotly package")
+    text = path.read_text(encoding="utf-8")
+    return text.replace("</script", "<\\/script")
+
+
+def _env() -> Any:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_report(case: Case, *, scale: str = "goldstein") -> str:
+    """The report as one HTML string (Plotly and the chart script inlined)."""
+    ctx = build_report_context(case, scale=scale)
+    ctx["plotly_js"] = _plotly_js_text()
+    ctx["charts_js"] = CHARTS_JS.read_text(encoding="utf-8").replace("</script", "<\\/script")
+    return str(_env().get_template("report.html").render(**ctx))
+
+
+def write_report(case: Case, out: str | Path, *, scale: str = "goldstein") -> Path:
+    """Write ``report.html`` into the folder ``out`` (created if needed), atomically.
+
+    Parameters
+    ----------
+    case : Case
+    out : str or Path
+        A folder; the file is ``out/report.html``.
+    scale : {"goldstein", "plover"}, default="goldstein"
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    folder = Path(out).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise InvalidParameterError(f"The 'out' parameter must be a folder; {folder} is a file.")
+    folder.mkdir(parents=True, exist_ok=True)
+    html = render_report(case, scale=scale)
+    target = folder / REPORT_FILE
+    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(html)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
