@@ -1,0 +1,513 @@
+"""Candidate events: dated sentences with actors, a PLOVER type, quotations, footnotes and a locator.
+
+The pipeline for one document (:func:`extract_candidates`):
+
+1. split each paragraph into sentences (abbreviation-aware);
+2. find date expressions (:mod:`dialoguelab.ingest.dates`) in document order; resolve relative ones
+   against the nearest preceding absolute date; drop a relative expression that sits next to an
+   absolute one ("Two days later, on March 26, 1999") — the absolute wins, and a disagreement between
+   the two is written into the date note;
+3. one candidate per event date of a sentence; its clause runs from the previous date of the sentence
+   to the next one, and actors (gazetteer) and the type (classifier) are read from that clause;
+4. attach the footnote markers of the sentence (else the next marker of the paragraph), the quotations
+   of the sentence with their speaker, and a locator (line + the sentence's opening words) checked by the
+   case's locator rule;
+5. link the candidate to existing case events with the same date and at least one common actor.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "Candidate",
+    "QuotationCandidate",
+    "IngestResult",
+    "extract_candidates",
+    "split_sentences",
+    "ingest_document",
+]
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from dialoguelab.case.paper import PaperText
+from dialoguelab.case.schema import Locator
+from dialoguelab.ingest.actors import ActorMention, Gazetteer, NewActorCandidate, new_actor_candidates
+from dialoguelab.ingest.classify import classify
+from dialoguelab.ingest.dates import DateMention, MentionPrecision, find_dates, resolve_relative
+from dialoguelab.ingest.document import MAX_BYTES, Document, Paragraph, read_document
+
+_ABBREV = {
+    "u.s",
+    "u.k",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "st",
+    "no",
+    "vol",
+    "p",
+    "pp",
+    "op",
+    "cit",
+    "e.g",
+    "i.e",
+    "etc",
+    "gen",
+    "col",
+    "prof",
+    "jr",
+    "sr",
+    "vs",
+    "al",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "approx",
+    "ca",
+    "fig",
+    "art",
+    "para",
+    "u.n",
+    "e.u",
+    "d.c",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "dept",
+}
+_SENT_END = re.compile(r"[.!?][”\"’)\]]*(?=\s+[“\"‘(]?[A-Z0-9\u00C0-\u017F])")
+_BOUNDARY = re.compile(r",\s+(?:and|while|whereas|but)\s+|;\s+")
+_QUOTE = re.compile(r"“([^”]{2,600})”|\"([^\"]{2,600})\"")
+_SPEECH = re.compile(
+    r"\b(?:said|says|stated|states|stating|declared|asserted|emphasi[sz]ed|stressed|noted|claimed|told|"
+    r"labell?ed|"
+    r"called|warned|added|asked|argued|wrote|affirmed|lamented|praised|accused|according to|pointed out|"
+    r"reassured|underlin\w+|expressed|mentioned|announced|insisted)\b",
+    re.IGNORECASE,
+)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of ``text``; abbreviations and initials do not end a sentence.
+
+    >>> t = "The U.S. Envoy met him. Then George W. Bush spoke."
+    >>> [t[a:b] for a, b in split_sentences(t)]
+    ['The U.S. Envoy met him.', 'Then George W. Bush spoke.']
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        end = m.end()
+        word = re.search(r"([\w.]+)\.[”\"’)\]]*$", text[start:end])
+        if text[m.start()] == "." and word:
+            w = word.group(1).lower()
+            if w in _ABBREV or re.fullmatch(r"[a-z]", w) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
+                continue
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = end
+        while start < len(text) and text[start] == " ":
+            start += 1
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+@dataclass
+class QuotationCandidate:
+    """Words in quotation marks with the speaker the sentence attributes them to (if any)."""
+
+    text: str
+    speaker: str | None
+    speaker_id: str | None
+    line: int
+    anchor: str
+
+
+@dataclass
+class Candidate:
+    """A proposed event. Its fields map onto :class:`dialoguelab.case.Event` when accepted."""
+
+    id: str
+    document: str
+    line: int
+    end_line: int
+    sentence: str
+    locator: dict[str, Any]
+    locator_ok: bool
+    date: str | None
+    end_date: str | None
+    precision: str
+    date_text: str
+    date_kind: str
+    date_note: str | None
+    type: str | None
+    type_confidence: float
+    trigger: str | None
+    source_actors: list[str]
+    target_actors: list[str]
+    actors: list[str]
+    actor_confidence: float
+    quotations: list[dict[str, Any]] = field(default_factory=list)
+    footnotes: list[dict[str, Any]] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    summary: str = ""
+    status: str = "pending"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class IngestResult:
+    """What ingesting one document gave: the document's facts, candidates, new-actor candidates, stats."""
+
+    document: dict[str, Any]
+    candidates: list[Candidate]
+    new_actors: list[NewActorCandidate]
+    stats: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "new_actors": [asdict(n) for n in self.new_actors],
+            "stats": self.stats,
+        }
+
+
+def _dedupe(ids: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for i in ids:
+        if i not in out:
+            out.append(i)
+    return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "doc"
+
+
+def _precision_of(m: DateMention) -> str:
+    return m.precision.value
+
+
+def _summary(
+    etype: str | None, src: Sequence[str], tgt: Sequence[str], when: str, doc: str, line: int
+) -> str:
+    who = ", ".join(src) or "unknown actor"
+    to = f" toward {', '.join(tgt)}" if tgt else ""
+    kind = etype or "event (type to choose)"
+    return (
+        f"Proposed {kind}: {who}{to}, {when} ({doc}, line {line}). Rewrite in your own words when reviewing."
+    )
+
+
+def _quotations(
+    doc: Document,
+    para: Paragraph,
+    s: int,
+    e: int,
+    mentions: Sequence[ActorMention],
+    actor_types: dict[str, str],
+) -> list[QuotationCandidate]:
+    text = para.text[s:e]
+    out: list[QuotationCandidate] = []
+    for q in _QUOTE.finditer(text):
+        words = q.group(1) or q.group(2) or ""
+        qs = s + q.start()
+        before = [m for m in mentions if m.end <= qs]
+        after = [m for m in mentions if m.start >= s + q.end()]
+        speaker: ActorMention | None = None
+        window = text[: q.start()]
+        if _SPEECH.search(window) or _SPEECH.search(text[q.end() : q.end() + 40]):
+            people = [m for m in before if actor_types.get(m.actor_id) == "person"]
+            pool = people or [m for m in before if m.kind != "demonym"] or before
+            if pool:
+                speaker = pool[-1]
+            elif after:
+                speaker = after[0]
+        line, col = para.origin[min(qs, len(para.origin) - 1)]
+        anchor = doc.anchor(line, col, max_words=6)
+        out.append(
+            QuotationCandidate(
+                words.strip(),
+                speaker.text if speaker else None,
+                speaker.actor_id if speaker else None,
+                line,
+                anchor,
+            )
+        )
+    return out
+
+
+def _case_index(events: Iterable[Any]) -> dict[str, list[tuple[str, set[str]]]]:
+    index: dict[str, list[tuple[str, set[str]]]] = {}
+    for ev in events:
+        actors = set(getattr(ev, "source_actors", []) or []) | set(getattr(ev, "target_actors", []) or [])
+        index.setdefault(str(ev.date), []).append((ev.id, actors))
+    return index
+
+
+def extract_candidates(
+    doc: Document,
+    gazetteer: Gazetteer,
+    case_events: Iterable[Any] = (),
+    min_actors: int = 1,
+) -> IngestResult:
+    """Turn a :class:`~dialoguelab.ingest.document.Document` into candidate events.
+
+    Parameters
+    ----------
+    doc : Document
+    gazetteer : Gazetteer
+        Names, aliases and metonyms of the case's actors.
+    case_events : iterable of Event, optional
+        Existing events: a candidate with the same date and a common actor is linked to them.
+    min_actors : int, default=1
+        A dated sentence needs at least this many known actors to become a candidate (an event needs
+        a source actor to be merged).
+
+    Returns
+    -------
+    IngestResult
+    """
+    t0 = time.perf_counter()
+    paper = PaperText(Path(doc.path), doc.lines, doc.sha256)
+    index = _case_index(case_events)
+    name = Path(doc.path).name
+    doc_slug = _slug(Path(doc.path).stem)
+    candidates: list[Candidate] = []
+    sentences_for_new: list[tuple[str, int]] = []
+    stats: dict[str, int] = {
+        "paragraphs": len(doc.paragraphs),
+        "sentences": 0,
+        "date_mentions": 0,
+        "relative": 0,
+        "relative_resolved": 0,
+        "absorbed_relative": 0,
+        "non_event_dates": 0,
+        "dated_sentences_without_actor": 0,
+        "locators_invalid": 0,
+    }
+    last_absolute: DateMention | None = None
+    for para in doc.paragraphs:
+        text = para.text
+        if not text.strip():
+            continue
+        all_mentions = find_dates(text)
+        stats["date_mentions"] += len(all_mentions)
+        actor_mentions = gazetteer.find(text)
+        for s, e in split_sentences(text):
+            stats["sentences"] += 1
+            line = para.line_at(s)
+            sentences_for_new.append((text[s:e], line))
+            ms = [m for m in all_mentions if s <= m.start < e]
+            # relative dates: absorb those next to an absolute one, resolve the rest
+            resolved: list[DateMention] = []
+            for m in ms:
+                if m.kind == "relative":
+                    stats["relative"] += 1
+                    near = [
+                        o
+                        for o in ms
+                        if o.kind != "relative"
+                        and o.role == "event"
+                        and o.precision in (MentionPrecision.DAY, MentionPrecision.MONTH)
+                        and (0 <= o.start - m.end <= 60 or 0 <= m.start - o.end <= 5)
+                    ]
+                    if near:
+                        stats["absorbed_relative"] += 1
+                        o = near[0]
+                        gap = text[m.end : o.start]
+                        if (
+                            last_absolute is not None
+                            and o.start >= m.end
+                            and re.fullmatch(r"\s*(?:these|this|that|those)?\s*\w*\s*,?\s*(?:on|in)?\s*", gap)
+                        ):
+                            r = resolve_relative(m, last_absolute)
+                            if (
+                                r.date is not None
+                                and o.date is not None
+                                and str(r.date) != str(o.date)[: len(str(r.date))]
+                            ):
+                                idx = ms.index(o)
+                                ms[idx] = replace(
+                                    o,
+                                    note=(
+                                        f"the text says {m.text!r} after {last_absolute.value()}, "
+                                        f"which gives {r.date}, "
+                                        f"but it also gives {o.text!r}: check the source"
+                                    ),
+                                )
+                        continue
+                    r = resolve_relative(m, last_absolute)
+                    if r.date is not None:
+                        stats["relative_resolved"] += 1
+                    resolved.append(r)
+                else:
+                    resolved.append(m)
+            # a relative mention absorbed above may have changed a note: take the updated absolutes
+            resolved = [
+                next((o for o in ms if o.start == r.start and o.kind != "relative"), r) for r in resolved
+            ]
+            event_dates = [m for m in resolved if m.role == "event" and m.date is not None]
+            stats["non_event_dates"] += sum(1 for m in resolved if m.role != "event")
+            for m in resolved:
+                if m.kind != "relative" and m.role in ("event", "deadline") and m.date is not None:
+                    last_absolute = m
+            if not event_dates:
+                continue
+            sent_actors = [a for a in actor_mentions if s <= a.start < e]
+            seen_values: set[str] = set()
+            for k, m in enumerate(event_dates):
+                if m.value() in seen_values:
+                    continue
+                seen_values.add(m.value())
+                lo = event_dates[k - 1].end if k > 0 else s
+                hi = event_dates[k + 1].start if k + 1 < len(event_dates) else e
+                if k + 1 < len(event_dates):  # stop at the clause boundary after this date
+                    b = _BOUNDARY.search(text, m.end, hi)
+                    hi = b.start() if b else hi
+                clause_actors = [a for a in sent_actors if lo <= a.start < hi]
+                if not clause_actors:
+                    first = event_dates[0].start
+                    clause_actors = [a for a in sent_actors if a.start < first] or sent_actors
+                if len({a.actor_id for a in clause_actors}) < min_actors:
+                    stats["dated_sentences_without_actor"] += 1
+                    continue
+                clause = text[lo:hi]
+                rel = [replace(a, start=a.start - lo, end=a.end - lo) for a in clause_actors]
+                cls = classify(clause, rel, gazetteer.actor_types)
+                actors = _dedupe(a.actor_id for a in clause_actors)
+                # footnotes: markers in the sentence, else the next one of the paragraph
+                fns = [mk for mk in para.markers if s <= mk.offset <= e + 1]
+                if not fns:
+                    fns = [mk for mk in para.markers if mk.offset > e][:1]
+                footnotes = []
+                for mk in fns:
+                    f = doc.footnotes.get(mk.number)
+                    footnotes.append(
+                        {
+                            "number": mk.number,
+                            "status": f.status if f else "missing",
+                            "text": f.text if f else None,
+                        }
+                    )
+                # locator: the sentence's first words, stopping before a marker on the same line
+                sline, scol = para.origin[s]
+                stop = None
+                for mk in para.markers:
+                    if mk.offset > s and mk.offset - 1 < len(para.origin):
+                        ml, mc = para.origin[mk.offset - 1]
+                        if ml == sline and mc >= scol:
+                            stop = mc + 1
+                            break
+                anchor = doc.anchor(sline, scol, stop=stop)
+                try:
+                    loc = Locator(line=sline, anchor=anchor)
+                    ok = paper.check(loc) is None
+                except ValueError:
+                    ok = False
+                if not ok:
+                    stats["locators_invalid"] += 1
+                quotes = _quotations(doc, para, s, e, sent_actors, gazetteer.actor_types)
+                date = str(m.date) if m.date else None
+                end_date = str(m.end_date) if m.end_date else None
+                notes = [n for n in (m.note,) if n]
+                if m.precision is MentionPrecision.PART:
+                    notes.insert(0, f"{m.qualifier} of the year ({m.text!r}); stored at year precision")
+                if m.approximate:
+                    notes.append("approximate offset")
+                links = [ev_id for ev_id, ev_actors in index.get(date or "", []) if ev_actors & set(actors)]
+                cid = f"c-{doc_slug}-{sline:05d}-{k + 1}"
+                src = list(cls.source_actors) or actors[:1]
+                tgt = [a for a in cls.target_actors if a not in src]
+                candidates.append(
+                    Candidate(
+                        id=cid,
+                        document=doc.path,
+                        line=sline,
+                        end_line=para.line_at(e - 1),
+                        sentence=text[s:e],
+                        locator={"line": sline, "anchor": anchor},
+                        locator_ok=ok,
+                        date=date,
+                        end_date=end_date,
+                        precision=_precision_of(m),
+                        date_text=m.text,
+                        date_kind=m.kind,
+                        date_note="; ".join(notes) or None,
+                        type=cls.type.value if cls.type else None,
+                        type_confidence=cls.confidence,
+                        trigger=cls.trigger,
+                        source_actors=src,
+                        target_actors=tgt,
+                        actors=actors,
+                        actor_confidence=cls.actor_confidence,
+                        quotations=[asdict(q) for q in quotes],
+                        footnotes=footnotes,
+                        links=links,
+                        summary=_summary(
+                            cls.type.value if cls.type else None, src, tgt, m.value(), name, sline
+                        ),
+                    )
+                )
+    new = new_actor_candidates(sentences_for_new, gazetteer, min_count=1)
+    seconds = time.perf_counter() - t0
+    document = {
+        "path": doc.path,
+        "kind": doc.kind,
+        "sha256": doc.sha256,
+        "lines": len(doc.lines),
+        "pages": doc.n_pages,
+        "paragraphs": len(doc.paragraphs),
+        "footnotes": len(doc.footnotes),
+        "footnotes_cut_off": sum(1 for f in doc.footnotes.values() if f.status != "complete"),
+        "markers_without_footnote": list(doc.missing_footnotes),
+        "removed": dict(doc.removed),
+    }
+    stats_out: dict[str, Any] = dict(stats)
+    stats_out["candidates"] = len(candidates)
+    stats_out["linked"] = sum(1 for c in candidates if c.links)
+    stats_out["seconds_extract"] = round(seconds, 4)
+    return IngestResult(document, candidates, new, stats_out)
+
+
+def ingest_document(
+    path: str | Path,
+    gazetteer: Gazetteer,
+    case_events: Iterable[Any] = (),
+    max_bytes: int = MAX_BYTES,
+) -> IngestResult:
+    """Read one document and extract its candidate events.
+
+    :func:`~dialoguelab.ingest.document.read_document` then :func:`extract_candidates`.
+
+    Raises
+    ------
+    DocumentError
+        When the document cannot be read (empty, binary, corrupt, too large).
+    """
+    t0 = time.perf_counter()
+    doc = read_document(path, max_bytes=max_bytes)
+    t1 = time.perf_counter()
+    result = extract_candidates(doc, gazetteer, case_events)
+    result.stats["seconds_read"] = round(t1 - t0, 4)
+    result.stats["seconds"] = round(time.perf_counter() - t0, 4)
+    return result

@@ -1,0 +1,278 @@
+"""CLI commands of ingestion: ``ingest``, ``review``, ``ingest-eval``. The main app calls :func:`register`.
+
+Each command calls one library function (:mod:`dialoguelab.ingest.api`) and formats its result.
+"""
+
+from __future__ import annotations
+
+__all__ = ["register"]
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dialoguelab.errors import DialoguelabError
+
+T = TypeVar("T")
+_out = Console(soft_wrap=True)
+_err = Console(stderr=True, soft_wrap=True)
+
+
+def _run(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except DialoguelabError as exc:
+        _err.print(f"Error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+
+
+def _json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, indent=2, default=str, ensure_ascii=False))
+
+
+def _ids(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _show_candidate(c: dict[str, Any]) -> None:
+    _out.print(
+        f"[bold]{c['id']}[/bold]  line {c['line']}  {c.get('date')}"
+        f"{'/' + str(c['end_date']) if c.get('end_date') else ''} ({c.get('precision')})  "
+        f"{c.get('type') or '?'} ({c.get('type_confidence', 0):.2f})"
+    )
+    _out.print(
+        f"  source: {', '.join(c.get('source_actors') or [])}  "
+        f"target: {', '.join(c.get('target_actors') or [])}",
+        markup=False,
+    )
+    _out.print(f"  {c.get('sentence', '')}", markup=False, highlight=False)
+    if c.get("links"):
+        _out.print(f"  linked to existing: {', '.join(c['links'])}", markup=False)
+    if c.get("date_note"):
+        _out.print(f"  date note: {c['date_note']}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ingestion commands to ``app``."""
+
+    @app.command("ingest")
+    def ingest_cmd(
+        paths: Annotated[list[Path], typer.Argument(help="Documents (PDF, text, HTML) or folders of them.")],
+        case: Annotated[
+            Path | None, typer.Option("--case", help="Case folder (default: the built-in case).")
+        ] = None,
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Review file to write (YAML).")] = None,
+        workers: Annotated[int, typer.Option("--workers", "-w", help="Local worker processes.")] = 1,
+        dask: Annotated[
+            str | None, typer.Option("--dask", help="Dask scheduler address (tcp://host:8786).")
+        ] = None,
+        max_mb: Annotated[
+            float, typer.Option("--max-mb", help="Refuse documents larger than this (MB).")
+        ] = 20.0,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    ) -> None:
+        """Turn documents into candidate events (dates, actors, PLOVER type, footnotes, locator) for review.
+
+        The case is not modified: candidates go to the review file given with --out.
+
+        Example: [bold]dialoguelab ingest new-study.pdf --case my-case --out review.yaml[/bold]
+        """
+        from dialoguelab.ingest.api import ingest
+
+        if max_mb <= 0:
+            _err.print("Error: --max-mb must be positive.", markup=False)
+            raise typer.Exit(2)
+        summary = _run(
+            lambda: ingest(
+                paths,
+                case=case,
+                out=out,
+                workers=workers,
+                dask_address=dask,
+                progress=not as_json,
+                max_bytes=int(max_mb * 1024 * 1024),
+            )
+        )
+        if as_json:
+            _json(summary.to_dict())
+        else:
+            t = Table(title="Ingested documents")
+            for col in ("document", "pages", "footnotes", "candidates", "linked", "new actors", "seconds"):
+                t.add_column(col)
+            for r in summary.results:
+                t.add_row(
+                    Path(r.document["path"]).name,
+                    str(r.document["pages"]),
+                    str(r.document["footnotes"]),
+                    str(len(r.candidates)),
+                    str(r.stats.get("linked", 0)),
+                    str(len(r.new_actors)),
+                    f"{r.stats.get('seconds', 0):.2f}",
+                )
+            _out.print(t)
+            if summary.review_file:
+                _out.print(
+                    f"review file: {summary.review_file} — next: dialoguelab review {summary.review_file}",
+                    markup=False,
+                )
+        for _path, err in summary.errors:
+            _err.print(f"Error: {err}", markup=False, highlight=False)
+        if summary.errors:
+            raise typer.Exit(1)
+
+    @app.command("review")
+    def review_cmd(
+        review_file: Annotated[
+            Path, typer.Argument(help="The review file written by `dialoguelab ingest --out`.")
+        ],
+        case: Annotated[
+            Path | None, typer.Option("--case", help="Case folder (default: the one in the file).")
+        ] = None,
+        accept_all: Annotated[
+            bool, typer.Option("--accept-all", help="Accept every pending candidate.")
+        ] = False,
+        accept: Annotated[
+            str | None, typer.Option("--accept", help="Candidate ids to accept, comma-separated.")
+        ] = None,
+        reject: Annotated[
+            str | None, typer.Option("--reject", help="Candidate ids to reject, comma-separated.")
+        ] = None,
+        edit: Annotated[
+            tuple[str, str] | None,
+            typer.Option(
+                "--edit", help="ID FIELD=VALUE, e.g. --edit c-x-00012-1 type=AGREE (accepts the candidate)."
+            ),
+        ] = None,
+        more: Annotated[
+            list[str] | None,
+            typer.Option("--field", help="More FIELD=VALUE changes for the --edit candidate (repeatable)."),
+        ] = None,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
+        ] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Accept, edit or reject candidates and merge the accepted ones into the case (validated, atomic).
+
+        Without a decision flag, asks about each pending candidate in the terminal:
+        a(ccept), r(eject), e(dit), s(kip), q(uit).
+
+        Examples:
+          [bold]dialoguelab review review.yaml --accept c-study-00042-1 --reject c-study-00050-1[/bold]
+          [bold]dialoguelab review review.yaml --edit c-study-00042-1 type=AGREE --dry-run[/bold]
+        """
+        from dialoguelab.ingest.api import review
+        from dialoguelab.ingest.review import EDITABLE_FIELDS, load_review
+
+        edits: dict[str, dict[str, str]] = {}
+        pairs = [(edit[0], a) for a in [edit[1], *(more or [])]] if edit else []
+        if more and not edit:
+            _err.print("Error: --field needs --edit ID FIELD=VALUE.", markup=False)
+            raise typer.Exit(2)
+        for cid, assignment in pairs:
+            if "=" not in assignment:
+                _err.print(f"Error: --edit {cid} {assignment}: expected FIELD=VALUE.", markup=False)
+                raise typer.Exit(2)
+            fname, value = assignment.split("=", 1)
+            edits.setdefault(cid, {})[fname.strip()] = value
+        accepts, rejects = _ids(accept), _ids(reject)
+        if accept_all and rejects:
+            _err.print("Error: use --accept-all or --reject, not both.", markup=False)
+            raise typer.Exit(2)
+        if not (accept_all or accepts or rejects or edits):
+            data = _run(lambda: load_review(review_file))
+            pending = [c for c in data["candidates"] if c.get("status", "pending") == "pending"]
+            for c in pending:
+                _show_candidate(c)
+                choice = (
+                    typer.prompt("accept (a), reject (r), edit (e), skip (s), quit (q)", default="s")
+                    .strip()
+                    .lower()
+                )
+                if choice.startswith("q"):
+                    break
+                if choice.startswith("a"):
+                    accepts.append(c["id"])
+                elif choice.startswith("r"):
+                    rejects.append(c["id"])
+                elif choice.startswith("e"):
+                    while True:
+                        a = typer.prompt(
+                            f"FIELD=VALUE ({', '.join(EDITABLE_FIELDS)}; empty to finish)",
+                            default="",
+                            show_default=False,
+                        ).strip()
+                        if not a:
+                            break
+                        if "=" not in a:
+                            _err.print("expected FIELD=VALUE", markup=False)
+                            continue
+                        f, v = a.split("=", 1)
+                        edits.setdefault(c["id"], {})[f.strip()] = v
+            if not (accepts or rejects or edits):
+                _out.print("nothing decided; the review file is unchanged.")
+                return
+        report = _run(
+            lambda: review(
+                review_file,
+                case_dir=case,
+                accept=accepts,
+                reject=rejects,
+                edits=edits,
+                accept_all=accept_all,
+                dry_run=dry_run,
+            )
+        )
+        if as_json:
+            _json(report.to_dict())
+            return
+        verb = "would add" if dry_run else "added"
+        _out.print(
+            f"{verb} {len(report.added)} event(s) to {report.case}: {', '.join(report.added) or '-'}",
+            markup=False,
+        )
+        for cid, links in report.linked:
+            _out.print(
+                f"  {cid} matches existing {', '.join(links)} (not duplicated; edit links= to add it anyway)",
+                markup=False,
+            )
+        if report.pending:
+            _out.print(f"{len(report.pending)} candidate(s) still pending", markup=False)
+
+    @app.command("ingest-eval")
+    def ingest_eval_cmd(
+        annotation: Annotated[
+            Path | None, typer.Option("--annotation", help="Annotation YAML (default: the seed's).")
+        ] = None,
+        paper: Annotated[
+            Path | None, typer.Option("--paper", help="The annotated paper's text file.")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Score ingestion of the seed paper against its hand-made annotation (dates, actors, types).
+
+        Example: [bold]dialoguelab ingest-eval --json[/bold]
+        """
+        from dialoguelab.ingest.api import evaluate
+
+        result = _run(lambda: evaluate(annotation, paper))
+        if as_json:
+            _json({k: v for k, v in result.items() if k != "events"})
+            return
+        t = Table(
+            title=f"Ingestion vs annotation ({result['counts']['annotated']} events, lines "
+            f"{result['range'][0]}–{result['range'][1]})"
+        )
+        t.add_column("measure")
+        t.add_column("value", justify="right")
+        for k, v in result["metrics"].items():
+            t.add_row(k, f"{v:.3f}")
+        t.add_row("candidates in range", str(result["counts"]["candidates_in_range"]))
+        t.add_row("seconds (whole paper)", f"{result['seconds']:.3f}")
+        t.add_row("seconds per page", f"{result['seconds_per_page']:.4f}")
+        _out.print(t)

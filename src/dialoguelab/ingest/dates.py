@@ -1,0 +1,546 @@
+"""Dates in prose: absolute, partial, vague, ranges and relative, each with its precision.
+
+:func:`find_dates` finds date expressions in a text with rules of our own and normalises the absolute
+ones with :mod:`dateparser` (which handles "June 12, 1999", "December 15th, 2023", "29 May 2022" and
+numeric forms, and reports their precision). dateparser does not handle vague or relative expressions
+("early 2007", "mid-2010", "the next day", "two months later") and its ``search_dates`` finds false
+dates in ordinary words, so finding is ours and only normalisation is delegated.
+
+:func:`resolve_relative` resolves relative expressions against the nearest preceding absolute date,
+coarsening the precision as the expression requires (see ``docs/ingest.md`` for the table).
+
+Precision of a mention is one of ``day``, ``month``, ``part`` (a part of a year: early, mid, late,
+the end of, a season) and ``year``. The case stores dates as
+:class:`~dialoguelab.case.dates.PartialDate`; a ``part`` date is stored as its year with the
+qualifier kept in the date note, never as an invented month.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DateMention",
+    "MentionPrecision",
+    "find_dates",
+    "resolve_relative",
+    "parse_absolute",
+    "PART_MONTHS",
+]
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+from dialoguelab.case.dates import PartialDate
+
+
+class MentionPrecision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    PART = "part"
+    YEAR = "year"
+
+
+_ORDER = {
+    MentionPrecision.DAY: 0,
+    MentionPrecision.MONTH: 1,
+    MentionPrecision.PART: 2,
+    MentionPrecision.YEAR: 3,
+}
+
+#: Months spanned by a part of a year (used for intervals; the stored date stays the year).
+PART_MONTHS: dict[str, tuple[int, int]] = {
+    "early": (1, 4),
+    "beginning": (1, 4),
+    "start": (1, 4),
+    "first half": (1, 6),
+    "mid": (5, 8),
+    "middle": (5, 8),
+    "second half": (7, 12),
+    "late": (9, 12),
+    "end": (10, 12),
+    "spring": (3, 5),
+    "summer": (6, 8),
+    "autumn": (9, 11),
+    "fall": (9, 11),
+    "winter": (12, 12),
+}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression found in a text.
+
+    Attributes
+    ----------
+    text : str
+        The expression as written.
+    start, end : int
+        Character offsets in the searched text.
+    kind : {"absolute", "partial", "vague", "range", "relative"}
+        ``absolute`` has a day; ``partial`` a month or year only.
+    date, end_date : PartialDate
+        The date (``end_date`` for ranges). For a relative expression, after resolution.
+    precision : MentionPrecision
+    qualifier : str or None
+        For vague dates: early, mid, late, end, … ; for relative ones: the expression's unit.
+    approximate : bool
+        True for "one week after", "a few days before" and other inexact offsets.
+    role : {"event", "deadline", "planned", "quoted", "citation"}
+        Only ``event`` mentions date candidate events.
+    anchor : str or None
+        For a resolved relative date, the absolute date it was resolved against.
+    note : str or None
+        How the date was read (relative resolution, inconsistencies).
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    date: PartialDate | None
+    precision: MentionPrecision
+    end_date: PartialDate | None = None
+    qualifier: str | None = None
+    approximate: bool = False
+    role: str = "event"
+    anchor: str | None = None
+    note: str | None = None
+    # relative expressions before resolution
+    offset: int = 0
+    unit: str | None = None
+    month: int | None = None
+
+    def interval(self) -> tuple[dt.date, dt.date] | None:
+        """First and last calendar day the mention can mean (parts of years use :data:`PART_MONTHS`)."""
+        if self.date is None:
+            return None
+        first, last = self.date.first_day(), (self.end_date or self.date).last_day()
+        if self.precision is MentionPrecision.PART and self.qualifier in PART_MONTHS:
+            a, b = PART_MONTHS[self.qualifier]
+            first = dt.date(self.date.year, a, 1)
+            last = dt.date(self.date.year, b, calendar.monthrange(self.date.year, b)[1])
+        return first, last
+
+    def value(self) -> str:
+        """``date`` or ``date/end_date`` as text."""
+        if self.date is None:
+            return ""
+        return f"{self.date}/{self.end_date}" if self.end_date is not None else str(self.date)
+
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_MON = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_ORD = r"(?:st|nd|rd|th)?"
+_D = rf"(?:[12]\d|3[01]|0?[1-9]){_ORD}"
+_RANGE_SEP = r"\s*(?:-|–|—|and|to|until|through)\s*"
+_NUM = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "few": 3,
+    "a few": 3,
+    "several": 3,
+    "couple of": 2,
+    "a couple of": 2,
+}
+_NUMW = (
+    r"(?:a\s+few|a\s+couple\s+of|couple\s+of|few|several|a|an|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve|\d{1,2})"
+)
+_PART = (
+    r"(?:early|mid|late|the\s+end\s+of|end\s+of|the\s+beginning\s+of|beginning\s+of|the\s+start\s+of|"
+    r"start\s+of|the\s+middle\s+of|middle\s+of|the\s+first\s+half\s+of|first\s+half\s+of|"
+    r"the\s+second\s+half\s+of|second\s+half\s+of|spring|summer|autumn|fall|winter)"
+)
+
+# Ordered: the first pattern that matches at a position wins; matches never overlap.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "day_range",
+        re.compile(rf"\b(?P<m>{_MON})\s+(?P<d1>{_D}){_RANGE_SEP}(?P<d2>{_D}),?\s+(?P<y>{_YEAR})\b"),
+    ),
+    (
+        "day_range_dmy",
+        re.compile(rf"\b(?P<d1>{_D}){_RANGE_SEP}(?P<d2>{_D})\s+(?P<m>{_MON}),?\s+(?P<y>{_YEAR})\b"),
+    ),
+    (
+        "month_range",
+        re.compile(
+            rf"\b(?:between\s+|from\s+)?(?P<m1>{_MON}),?\s+(?P<y1>{_YEAR}){_RANGE_SEP}"
+            rf"(?P<m2>{_MON}),?\s+(?P<y2>{_YEAR})\b"
+        ),
+    ),
+    (
+        "month_range_same_year",
+        re.compile(
+            rf"\b(?:between\s+|from\s+)?(?P<m1>{_MON}){_RANGE_SEP}(?P<m2>{_MON}),?\s+(?P<y>{_YEAR})\b"
+        ),
+    ),
+    ("mdy", re.compile(rf"\b(?P<m>{_MON})\s+(?P<d>{_D}),?\s+(?P<y>{_YEAR})\b")),
+    ("dmy", re.compile(rf"\b(?P<d>{_D})\s+(?P<m>{_MON}),?\s+(?P<y>{_YEAR})\b")),
+    ("iso", re.compile(r"\b(?P<iso>(?:1[89]|20)\d\d-[01]\d-[0-3]\d)\b")),
+    ("numeric", re.compile(r"\b(?P<num>[0-3]?\d[./][01]?\d[./](?:1[89]|20)\d\d)\b")),
+    (
+        "month_same_year",
+        re.compile(
+            rf"\b(?P<m>{_MON})\s+(?:of\s+)?"
+            r"(?P<rel>the\s+same|that|the\s+following|the\s+next|the\s+previous)\s+year\b"
+        ),
+    ),
+    ("my", re.compile(rf"\b(?P<m>{_MON}),?\s+(?:of\s+)?(?P<y>{_YEAR})\b")),
+    ("vague", re.compile(rf"\b(?P<q>{_PART})(?:\s+of)?[\s\-]*(?P<y>{_YEAR})\b", re.IGNORECASE)),
+    (
+        "year_range",
+        re.compile(
+            rf"\b(?:between\s+|from\s+)?(?P<y1>{_YEAR})"
+            rf"(?:\s*(?:-|–|—|/)\s*|\s+(?:and|to|until|through)\s+)(?P<y2>{_YEAR})\b(?!-)"
+        ),
+    ),
+    (
+        "relative_n",
+        re.compile(
+            rf"\b(?P<n>{_NUMW})\s+(?P<u>day|week|month|year)s?\s+"
+            r"(?P<dir>later|after|afterwards|before|earlier|ago|prior)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "relative_next",
+        re.compile(
+            r"\b(?:the\s+)?(?P<dir>next|following|previous|preceding|same)\s+(?P<u>day|week|month|year)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("year", re.compile(rf"(?<![\w/\-.])(?P<y>{_YEAR})(?![\w/\-]|\.\d)")),
+]
+
+_QUOTES = re.compile(r"“[^”]{0,1500}”|\"[^\"]{0,1500}\"")
+_DEADLINE = re.compile(r"\b(?:by|until|till|before|no\s+later\s+than)\s+(?:the\s+)?$", re.IGNORECASE)
+_PLANNED = re.compile(r"\b(?:expected|scheduled|planned|due|set)\s+(?:on|for|in|to)?\s*$", re.IGNORECASE)
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name.rstrip(".").lower()]
+
+
+def _day(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+@lru_cache(maxsize=4096)
+def parse_absolute(text: str) -> tuple[PartialDate, MentionPrecision] | None:
+    """Normalise an absolute date expression with dateparser; None if it cannot.
+
+    Ordinal suffixes are removed first ("November 25th, 2021"). The precision is dateparser's
+    ``period`` (day, month or year).
+
+    >>> d, p = parse_absolute("December 15th, 2023")
+    >>> str(d), p.value
+    ('2023-12-15', 'day')
+    """
+    try:
+        from dateparser.date import DateDataParser
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    cleaned = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text)
+    parser: Any = _parser(DateDataParser)
+    data = parser.get_date_data(cleaned)
+    if data is None or data.date_obj is None:
+        return None
+    d = data.date_obj
+    period = data.period or "day"
+    if period == "day":
+        return PartialDate(d.year, d.month, d.day), MentionPrecision.DAY
+    if period == "month":
+        return PartialDate(d.year, d.month), MentionPrecision.MONTH
+    return PartialDate(d.year), MentionPrecision.YEAR
+
+
+_PARSER_CACHE: dict[str, object] = {}
+
+
+def _parser(cls: type) -> object:
+    if "p" not in _PARSER_CACHE:
+        _PARSER_CACHE["p"] = cls(
+            languages=["en"],
+            settings={
+                "PREFER_DAY_OF_MONTH": "first",
+                "PREFER_MONTH_OF_YEAR": "first",
+                "DATE_ORDER": "DMY",
+                "PARSERS": ["absolute-time"],
+            },
+        )
+    return _PARSER_CACHE["p"]
+
+
+def _safe(y: int, m: int | None = None, d: int | None = None) -> PartialDate | None:
+    try:
+        return PartialDate(y, m, d)
+    except ValueError:
+        return None
+
+
+def _build(kind: str, m: re.Match[str], base: int) -> DateMention | None:
+    text, start, end = m.group(0), m.start() + base, m.end() + base
+    g = m.groupdict()
+    if kind in ("day_range", "day_range_dmy"):
+        y, mo = int(g["y"]), _month(g["m"])
+        d1, d2 = _safe(y, mo, _day(g["d1"])), _safe(y, mo, _day(g["d2"]))
+        if d1 is None or d2 is None or d2 < d1:
+            return None
+        return DateMention(text, start, end, "range", d1, MentionPrecision.DAY, end_date=d2)
+    if kind == "month_range":
+        a, b = _safe(int(g["y1"]), _month(g["m1"])), _safe(int(g["y2"]), _month(g["m2"]))
+        if a is None or b is None or b < a:
+            return None
+        return DateMention(text, start, end, "range", a, MentionPrecision.MONTH, end_date=b)
+    if kind == "month_range_same_year":
+        a, b = _safe(int(g["y"]), _month(g["m1"])), _safe(int(g["y"]), _month(g["m2"]))
+        if a is None or b is None or b < a:
+            return None
+        return DateMention(text, start, end, "range", a, MentionPrecision.MONTH, end_date=b)
+    if kind in ("mdy", "dmy", "iso", "numeric", "my"):
+        parsed = parse_absolute(text)
+        if parsed is None:  # fall back to our own reading of the parts
+            if kind in ("mdy", "dmy"):
+                d = _safe(int(g["y"]), _month(g["m"]), _day(g["d"]))
+                parsed = (d, MentionPrecision.DAY) if d else None
+            elif kind == "my":
+                d = _safe(int(g["y"]), _month(g["m"]))
+                parsed = (d, MentionPrecision.MONTH) if d else None
+        if parsed is None:
+            return None
+        date, prec = parsed
+        if kind == "my" and prec is MentionPrecision.DAY:  # "June 1999" must not gain a day
+            date, prec = PartialDate(date.year, date.month), MentionPrecision.MONTH
+        return DateMention(
+            text, start, end, "absolute" if prec is MentionPrecision.DAY else "partial", date, prec
+        )
+    if kind == "vague":
+        q = re.sub(r"^(?:the\s+)|(?:\s+of)$", "", g["q"].lower())
+        q = re.sub(r"\s+", " ", q)
+        q = {
+            "beginning of": "beginning",
+            "start of": "start",
+            "end of": "end",
+            "middle of": "middle",
+            "first half of": "first half",
+            "second half of": "second half",
+        }.get(q, q)
+        return DateMention(
+            text, start, end, "vague", PartialDate(int(g["y"])), MentionPrecision.PART, qualifier=q
+        )
+    if kind == "year_range":
+        ya, yb = int(g["y1"]), int(g["y2"])
+        if yb <= ya or yb - ya > 30:
+            return None
+        return DateMention(
+            text, start, end, "range", PartialDate(ya), MentionPrecision.YEAR, end_date=PartialDate(yb)
+        )
+    if kind == "year":
+        return DateMention(text, start, end, "partial", PartialDate(int(g["y"])), MentionPrecision.YEAR)
+    if kind == "month_same_year":
+        rel = re.sub(r"\s+", " ", g["rel"].lower())
+        off = {"the same": 0, "that": 0, "the following": 1, "the next": 1, "the previous": -1}[rel]
+        return DateMention(
+            text,
+            start,
+            end,
+            "relative",
+            None,
+            MentionPrecision.MONTH,
+            unit="year",
+            offset=off,
+            month=_month(g["m"]),
+            qualifier="month of year",
+        )
+    if kind == "relative_n":
+        n_word = re.sub(r"\s+", " ", g["n"].lower())
+        n = int(n_word) if n_word.isdigit() else _NUM[n_word]
+        unit = g["u"].lower()
+        direction = g["dir"].lower()
+        sign = -1 if direction in ("before", "earlier", "ago", "prior") else 1
+        vague = n_word in ("few", "a few", "several", "couple of", "a couple of")
+        return DateMention(
+            text,
+            start,
+            end,
+            "relative",
+            None,
+            MentionPrecision.DAY,
+            unit=unit,
+            offset=sign * n,
+            approximate=vague or unit == "week",
+            qualifier="few" if vague else unit,
+        )
+    if kind == "relative_next":
+        word = g["dir"].lower()
+        off = {"next": 1, "following": 1, "previous": -1, "preceding": -1, "same": 0}[word]
+        return DateMention(
+            text,
+            start,
+            end,
+            "relative",
+            None,
+            MentionPrecision.DAY,
+            unit=g["u"].lower(),
+            offset=off,
+            qualifier=g["u"].lower(),
+        )
+    return None  # pragma: no cover
+
+
+def find_dates(text: str, base: int = 0) -> list[DateMention]:
+    """Find date expressions in ``text`` (relative ones unresolved), in order of position.
+
+    Each mention gets a ``role``: ``quoted`` inside quotation marks, ``deadline`` after "by",
+    "until" or "before", ``planned`` after "expected on", "scheduled for", ``citation`` for a year in
+    brackets after a number (a resolution symbol such as "1160 (1998)"); otherwise ``event``.
+
+    Examples
+    --------
+    >>> found = find_dates("in early 2007 and on June 2 and 3, 1999")
+    >>> [(m.text, m.value(), m.precision.value) for m in found]
+    [('early 2007', '2007', 'part'), ('June 2 and 3, 1999', '1999-06-02/1999-06-03', 'day')]
+    """
+    taken = [False] * len(text)
+    found: list[DateMention] = []
+    for kind, pat in _PATTERNS:
+        for m in pat.finditer(text):
+            if any(taken[m.start() : m.end()]):
+                continue
+            if kind == "year":
+                after = text[m.end() : m.end() + 1]
+                if after == "s":  # decades: "1990s"
+                    continue
+            mention = _build(kind, m, base)
+            if mention is None:
+                continue
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+            found.append(mention)
+    quotes = [(q.start(), q.end()) for q in _QUOTES.finditer(text)]
+    out: list[DateMention] = []
+    for mt in sorted(found, key=lambda x: x.start):
+        s, e = mt.start - base, mt.end - base
+        before = text[max(0, s - 40) : s]
+        role = "event"
+        if any(a < s and e <= b for a, b in quotes):
+            role = "quoted"
+        elif _PLANNED.search(before):
+            role = "planned"
+        elif _DEADLINE.search(before) and mt.kind != "relative":
+            role = "deadline"
+        elif (
+            mt.precision is MentionPrecision.YEAR
+            and mt.kind == "partial"
+            and re.search(r"\d\s*\($", before)
+            and text[e : e + 1] == ")"
+        ):
+            role = "citation"
+        elif (
+            mt.precision is MentionPrecision.YEAR
+            and mt.kind == "partial"
+            and re.search(r"(?:[’']s|\b(?:the|its|their|his|her|a))\s+$", before)
+            and re.match(r"\s+(?!and\b|or\b|to\b|in\b|until\b)[a-z]", text[e : e + 12])
+        ):
+            role = "reference"  # a year used as an adjective: "NATO’s 1999 intervention"
+        out.append(replace(mt, role=role) if role != "event" else mt)
+    return out
+
+
+def _shift(date: PartialDate, unit: str, n: int, end: PartialDate | None = None) -> PartialDate:
+    base = (end or date) if n >= 0 else date
+    if unit == "year":
+        return (
+            PartialDate(base.year + n, base.month, base.day)
+            if base.day != 29 or base.month != 2
+            else PartialDate(base.year + n, 2, 28)
+        )
+    if unit == "month":
+        y, mo = divmod((base.month or 1) - 1 + n, 12)
+        year, month = base.year + y, mo + 1
+        if base.month is None:
+            return PartialDate(year)
+        day = None if base.day is None else min(base.day, calendar.monthrange(year, month)[1])
+        return PartialDate(year, month, day)
+    days = n * (7 if unit == "week" else 1)
+    if base.day is None:
+        return base
+    d = dt.date(base.year, base.month or 1, base.day) + dt.timedelta(days=days)
+    return PartialDate(d.year, d.month, d.day)
+
+
+def _coarsen(date: PartialDate, precision: MentionPrecision) -> PartialDate:
+    if precision is MentionPrecision.DAY:
+        return date
+    if precision is MentionPrecision.MONTH and date.month is not None:
+        return PartialDate(date.year, date.month)
+    return PartialDate(date.year)
+
+
+def resolve_relative(mention: DateMention, anchor: DateMention | None) -> DateMention:
+    """Resolve a relative mention against an absolute one (the nearest preceding, by the caller).
+
+    Precision rules: an offset in days keeps day precision; in weeks keeps day precision but is
+    ``approximate``; in months gives month precision; in years gives year precision; "a few" or
+    "several" units coarsen by one step (days/weeks → month, months → year). The result is never finer
+    than the anchor. "May of the same year" takes its month from the text and its year from the anchor.
+
+    >>> a = find_dates("on November 25th, 2021")[0]
+    >>> r = resolve_relative(find_dates("one week after")[0], a)
+    >>> str(r.date), r.precision.value, r.approximate
+    ('2021-12-02', 'day', True)
+    """
+    if mention.kind != "relative":
+        return mention
+    if anchor is None or anchor.date is None:
+        return replace(
+            mention, note=f"relative date {mention.text!r} with no earlier date to resolve it against"
+        )
+    unit, n = mention.unit or "day", mention.offset
+    base, base_end = anchor.date, anchor.end_date
+    anchor_prec = anchor.precision if anchor.precision is not MentionPrecision.PART else MentionPrecision.YEAR
+    if mention.month is not None:  # "May of the same year"
+        year = base.year + n
+        date = PartialDate(year, mention.month)
+        prec = MentionPrecision.MONTH
+    else:
+        date = _shift(base, unit, n, base_end)
+        prec = {
+            "day": MentionPrecision.DAY,
+            "week": MentionPrecision.DAY,
+            "month": MentionPrecision.MONTH,
+            "year": MentionPrecision.YEAR,
+        }[unit]
+        if mention.qualifier == "few":
+            prec = {
+                MentionPrecision.DAY: MentionPrecision.MONTH,
+                MentionPrecision.MONTH: MentionPrecision.YEAR,
+            }.get(prec, MentionPrecision.YEAR)
+        if _ORDER[anchor_prec] > _ORDER[prec]:
+            prec = anchor_prec
+        date = _coarsen(date, prec)
+    note = f"{mention.text!r} resolved against {anchor.value()} ({anchor.text!r})"
+    return replace(mention, date=date, precision=prec, anchor=anchor.value(), note=note)

@@ -1,0 +1,790 @@
+"""A document model for ingestion: pages, paragraphs and footnotes, read from text, PDF or HTML.
+
+Text extracted from PDFs is messy in known ways, and the seed paper shows all of them: footnotes are
+interleaved with the body where pages broke, superscript markers are glued to words and numbers
+("alliances.1", "October 200836"), long URLs are broken across lines and repeated in link blocks at the
+foot of a page, and page numbers stand alone on a line. :func:`read_document` undoes these and keeps,
+for every character of a paragraph, the line and column it came from in the document's text, so that a
+locator (line + anchor) can be built and checked by the case's rule
+(:meth:`dialoguelab.case.paper.PaperText.check`).
+
+Readers
+-------
+* plain text (``.txt``, ``.md`` and anything else that is UTF-8 text): a line-based state machine
+  (body / footnotes / link block) described in ``docs/ingest.md``;
+* PDF: :mod:`pdfplumber` words with their font size; footnotes are the lines set in a smaller font at the
+  foot of a page, superscript markers are small-font digits; a running header is a first line repeated on
+  most pages;
+* HTML: the standard library's :class:`html.parser.HTMLParser` (no network, scripts and styles skipped);
+  ``<sup>`` digits are markers, elements whose id looks like ``fn3`` / ``footnote-3`` are footnotes.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DocumentError",
+    "Footnote",
+    "Marker",
+    "Paragraph",
+    "Page",
+    "Document",
+    "read_document",
+    "parse_text",
+    "parse_html",
+    "parse_pdf",
+    "MAX_BYTES",
+    "SUPPORTED_SUFFIXES",
+]
+
+import hashlib
+import io
+import re
+import statistics
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from dialoguelab.errors import InvalidParameterError
+
+#: Largest document read by default (bytes); larger files are refused with a clear message.
+MAX_BYTES = 20 * 1024 * 1024
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".pdf", ".html", ".htm")
+
+
+class DocumentError(InvalidParameterError):
+    """A document cannot be ingested (empty, binary, corrupt, too large, unsupported)."""
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote: its number, its text (URLs re-joined) and the line where it starts."""
+
+    number: int
+    text: str
+    line: int
+    status: str = "complete"  # complete | cut_off
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A footnote marker found in the body: its number and position in the clean paragraph text."""
+
+    number: int
+    offset: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of body text with markers removed and a map back to the document's lines.
+
+    ``origin[i]`` is ``(line, column)`` of character ``i`` of :attr:`text` in the document's text
+    (1-based line, 0-based column); joining spaces map to the end of the preceding line.
+    """
+
+    index: int
+    page: int
+    text: str
+    origin: tuple[tuple[int, int], ...]
+    markers: tuple[Marker, ...] = ()
+
+    @property
+    def first_line(self) -> int:
+        return self.origin[0][0] if self.origin else 0
+
+    @property
+    def last_line(self) -> int:
+        return self.origin[-1][0] if self.origin else 0
+
+    def line_at(self, offset: int) -> int:
+        """The document line of character ``offset``."""
+        if not self.origin:
+            return 0
+        return self.origin[min(max(offset, 0), len(self.origin) - 1)][0]
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    first_line: int
+    last_line: int
+
+
+@dataclass
+class Document:
+    """A document read for ingestion.
+
+    Attributes
+    ----------
+    path : str
+        Where it was read from.
+    kind : {"text", "pdf", "html"}
+    sha256 : str
+        Of the file's bytes.
+    lines : tuple of str
+        The document's text, one item per line; locators refer to these (1-based).
+    pages, paragraphs, footnotes
+        The structure recovered; ``footnotes`` maps a number to its :class:`Footnote`.
+    removed : dict
+        How many page numbers, header lines and link-block lines were dropped.
+    """
+
+    path: str
+    kind: str
+    sha256: str
+    lines: tuple[str, ...]
+    pages: list[Page] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    footnotes: dict[int, Footnote] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    missing_footnotes: list[int] = field(default_factory=list)
+
+    @property
+    def n_pages(self) -> int:
+        return max(len(self.pages), 1)
+
+    def text(self) -> str:
+        """The document's text as lines (what locators refer to)."""
+        return "\n".join(self.lines)
+
+    def anchor(self, line: int, column: int, max_words: int = 7, stop: int | None = None) -> str:
+        """A short verbatim anchor starting at ``line``/``column`` (see the case's locator rule).
+
+        Words are taken from the line (and from the next line when it is the next non-blank line and
+        the first gives fewer than three words), at most ``max_words`` and 90 characters, stopping
+        before ``stop`` (a column on ``line``, e.g. a footnote marker).
+        """
+        raw = self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
+        seg = raw[column:stop] if stop is not None and stop > column else raw[column:]
+        words = seg.split()
+        if len(words) < 3 and (stop is None or stop <= column):
+            nxt = line
+            while nxt < len(self.lines) and not self.lines[nxt].strip():
+                nxt += 1
+            if nxt < len(self.lines) and nxt + 1 != line:
+                words += self.lines[nxt].split()
+        out: list[str] = []
+        for w in words[:max_words]:
+            if len(" ".join([*out, w])) > 90:
+                break
+            out.append(w)
+        text = " ".join(out)
+        if len(text) < 3:  # fall back to the start of the line
+            text = " ".join(raw.split()[:max_words])[:90]
+        return text
+
+
+# --------------------------------------------------------------------------------------- reading
+
+
+def _check_bytes(raw: bytes, shown: str, max_bytes: int) -> None:
+    if len(raw) == 0 or not raw.strip():
+        raise DocumentError(f"{shown} is empty: there is nothing to ingest. Give a document with text in it.")
+    if len(raw) > max_bytes:
+        raise DocumentError(
+            f"{shown} is {len(raw):,} bytes; the limit is {max_bytes:,} bytes. Split the document, or raise "
+            f"the limit (max_bytes / --max-mb) if you really mean to ingest it whole."
+        )
+
+
+def read_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read a PDF, HTML or plain-text document into a :class:`Document`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. Its kind is taken from its first bytes (``%PDF``, ``<html``) and then its suffix.
+    max_bytes : int, default=MAX_BYTES
+        Larger files are refused.
+
+    Raises
+    ------
+    DocumentError
+        For a missing, empty, binary, corrupt or too-large file, with a message that says what to do.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
+    >>> _ = p.write_text("On June 12, 1999 Russia moved troops.1\\n\\n 1 BBC, 2000.\\n")
+    >>> doc = read_document(p)
+    >>> doc.paragraphs[0].text, doc.footnotes[1].text
+    ('On June 12, 1999 Russia moved troops.', 'BBC, 2000.')
+    """
+    p = Path(path)
+    shown = str(p)
+    if not p.exists():
+        raise DocumentError(f"{shown} does not exist: check the path.")
+    if p.is_dir():
+        raise DocumentError(f"{shown} is a folder: give a file (the folder form is ingest_paths).")
+    try:
+        size = p.stat().st_size
+    except OSError as exc:  # pragma: no cover - permissions
+        raise DocumentError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    if size > max_bytes:
+        raise DocumentError(
+            f"{shown} is {size:,} bytes; the limit is {max_bytes:,} bytes. Split the document, or raise "
+            f"the limit (max_bytes / --max-mb) if you really mean to ingest it whole."
+        )
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:  # pragma: no cover
+        raise DocumentError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    _check_bytes(raw, shown, max_bytes)
+    sha = hashlib.sha256(raw).hexdigest()
+    head = raw[:1024].lstrip().lower()
+    suffix = p.suffix.lower()
+    if raw.lstrip().startswith(b"%PDF") or suffix == ".pdf":
+        return parse_pdf(raw, shown, sha)
+    text = _decode(raw, shown)
+    if head.startswith((b"<!doctype html", b"<html")) or suffix in (".html", ".htm"):
+        return parse_html(text, shown, sha)
+    return parse_text(text, shown, sha)
+
+
+def _decode(raw: bytes, shown: str) -> str:
+    sample = raw[:65536]
+    if b"\x00" in sample:
+        raise DocumentError(
+            f"{shown} looks like binary data (it contains NUL bytes), not text, PDF or HTML. "
+            "Convert it to one of those first."
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DocumentError(
+            f"{shown} is not UTF-8 text (invalid byte at line {line}); if it is text, save it as UTF-8; "
+            "if it is binary data, it cannot be ingested."
+        ) from None
+    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(10, len(text[:65536]) // 100):
+        raise DocumentError(f"{shown} looks like binary data (many control characters), not text.")
+    return text
+
+
+# ------------------------------------------------------------------------------------ plain text
+
+_SEPARATOR = re.compile(r"^\s{10,}$|^\s*[_\-–—]{5,}\s*$")
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}\s*$", re.IGNORECASE)
+_FOOTNOTE_START = re.compile(r"^\s?(\d{1,3})\s+(\S.*)$")
+_URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
+_URL_TOKEN = re.compile(r"(?:https?://|www\.)\S+$")
+_ORPHAN = re.compile(r"^\s*(?:Available at:|Retrieved from|Accessed)", re.IGNORECASE)
+_TERMINAL = re.compile(r"[.!?:;”\"’)\]]\d{0,3}\s*$")
+
+
+def _join_url(prev: str, nxt: str) -> bool:
+    """Whether ``nxt`` continues a URL that ``prev`` ends with (broken across lines)."""
+    m = _URL_TOKEN.search(prev.rstrip())
+    if not m or prev != prev.rstrip() and prev.rstrip().endswith("."):
+        return False
+    url = m.group(0)
+    if url.endswith((".", ",")) and not url.endswith("/."):
+        return False
+    first = nxt.strip().split(" ")[0] if nxt.strip() else ""
+    if not first or first.startswith(("http://", "https://")):
+        return False
+    return bool(re.match(r"^[\w\-./%?=&#~:+]+$", first)) and any(c in first for c in "/.%=&_-")
+
+
+@dataclass
+class _FootBuild:
+    number: int
+    line: int
+    parts: list[str]
+
+
+def _finish_footnote(fb: _FootBuild) -> Footnote:
+    text = ""
+    for part in fb.parts:
+        part = part.strip()
+        if not part:
+            continue
+        if text and _join_url(text, part):
+            text += part
+        else:
+            text = f"{text} {part}" if text else part
+    text = re.sub(r"\s+", " ", text).strip()
+    urls = tuple(u.rstrip(".,;)") for u in re.findall(r"https?://\S+|www\.\S+", text))
+    status = "complete" if re.search(r"(?:[.)”\"]|\d{4}|https?://\S+|\.\w{2,4})\s*$", text) else "cut_off"
+    return Footnote(fb.number, text, fb.line, status, urls)
+
+
+def parse_text(text: str, shown: str = "<text>", sha256: str = "") -> Document:
+    """Parse text extracted from a paginated document (see the module notes).
+
+    Parameters
+    ----------
+    text : str
+        The document's text; lines are split on ``\\n`` exactly as the case's paper checker does.
+    """
+    lines = tuple(text.split("\n"))
+    sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    clean = [ln.replace("\r", "").replace("\f", "") for ln in lines]
+    body: list[tuple[int, str]] = []  # (line number, raw line)
+    breaks_after: set[int] = set()  # body indices after which a page ends
+    footnotes: dict[int, Footnote] = {}
+    removed: Counter[str] = Counter()
+    expected = 1
+    state = "body"
+    after_sep = False
+    current: _FootBuild | None = None
+    page_starts = [1]
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            footnotes[current.number] = _finish_footnote(current)
+            current = None
+
+    def new_page(at: int) -> None:
+        if body:
+            breaks_after.add(len(body) - 1)
+        if page_starts[-1] != at:
+            page_starts.append(at)
+
+    for i, raw in enumerate(clean, start=1):
+        if "\f" in lines[i - 1]:
+            close()
+            state = "body"
+            new_page(i)
+        if not raw.strip():
+            if _SEPARATOR.match(raw):
+                close()
+                state = "foot"
+                after_sep = True
+            continue
+        if _SEPARATOR.match(raw):
+            close()
+            state = "foot"
+            after_sep = True
+            continue
+        if _PAGE_NUMBER.match(raw):
+            close()
+            removed["page_numbers"] += 1
+            state = "body"
+            new_page(i + 1)
+            continue
+        m = _FOOTNOTE_START.match(raw)
+        # Right after a separator, footnotes may jump ahead (the text lost some pages' notes).
+        window = 80 if (after_sep or state == "foot") else 3
+        after_sep = False
+        is_start = bool(m) and m is not None and expected <= int(m.group(1)) <= expected + window
+        if is_start and m is not None and state == "body":
+            # In the body a footnote must start its line (a page's first line starts with a space).
+            is_start = raw[:1] != " " or raw[1:2].isdigit()
+        if is_start and m is not None:
+            close()
+            n = int(m.group(1))
+            current = _FootBuild(n, i, [m.group(2)])
+            expected = n + 1
+            state = "foot"
+            continue
+        if state in ("foot", "links"):
+            if _URL_ONLY.match(raw):
+                prev = " ".join(current.parts) if current else ""
+                if current is not None and (
+                    re.search(r"(?:at|see|from|URL):?\s*$|,$", prev.rstrip(), re.IGNORECASE)
+                    or _join_url(prev, raw)
+                ):
+                    current.parts.append(raw)
+                    continue
+                close()
+                removed["link_lines"] += 1
+                state = "links"
+                continue
+            if state == "foot" and current is not None and not raw.startswith(" "):
+                last = current.parts[-1].rstrip() if current.parts else ""
+                ended = bool(re.search(r"[.!?”\"]$", last)) and not re.search(
+                    r"(?:at|see|p|pp|Vol)[.:]$", last
+                )
+                if not (
+                    ended
+                    and raw[:1].isupper()
+                    and len(raw.split()) >= 6
+                    and not _URL_ONLY.match(raw)
+                    and not re.match(r"^(?:Available|Retrieved|Accessed|In:|See|URL)", raw)
+                ):
+                    current.parts.append(raw)
+                    continue
+            if (
+                state == "foot"
+                and current is not None
+                and raw.startswith(" ")
+                and _join_url(" ".join(current.parts), raw)
+            ):
+                current.parts.append(raw)
+                continue
+            # the next page's body resumes
+            close()
+            state = "body"
+            new_page(i)
+        if _URL_ONLY.match(raw):
+            removed["link_lines"] += 1
+            continue
+        if _ORPHAN.match(raw):
+            removed["orphan_footnote_lines"] += 1
+            state = "links"
+            continue
+        body.append((i, raw))
+    close()
+
+    # running headers: short body lines repeated verbatim at least 3 times
+    counts = Counter(raw.strip() for _, raw in body if len(raw.strip()) < 80)
+    headers = {t for t, c in counts.items() if c >= 3 and not _TERMINAL.search(t) and len(t.split()) <= 10}
+    if headers:
+        kept = [(n, r) for n, r in body if r.strip() not in headers]
+        removed["header_lines"] = len(body) - len(kept)
+        # page breaks follow headers: rebuild break indices conservatively
+        index_of = {n: k for k, (n, _) in enumerate(kept)}
+        breaks_after = {index_of[body[b][0]] for b in breaks_after if body[b][0] in index_of}
+        body = kept
+
+    grouped = _paragraphs(body, breaks_after, page_starts)
+    paragraphs, missing = _attach_markers(grouped, set(footnotes))
+    pages = [
+        Page(k + 1, start, (page_starts[k + 1] - 1) if k + 1 < len(page_starts) else len(lines))
+        for k, start in enumerate(page_starts)
+    ]
+    return Document(shown, "text", sha256, lines, pages, paragraphs, footnotes, dict(removed), missing)
+
+
+def _paragraphs(
+    body: list[tuple[int, str]], breaks_after: set[int], page_starts: list[int]
+) -> list[tuple[int, list[tuple[int, int, str]]]]:
+    """Group body lines into paragraphs: ``(page, [(line, col, text)])``."""
+    lengths = [len(r.strip()) for _, r in body if r.strip()]
+    width = (
+        statistics.quantiles(lengths, n=10)[8] if len(lengths) >= 10 else (max(lengths) if lengths else 80)
+    )
+    out: list[tuple[int, list[tuple[int, int, str]]]] = []
+    cur: list[tuple[int, int, str]] = []
+
+    def page_of(line: int) -> int:
+        return bisect_right(page_starts, line)
+
+    for k, (n, raw) in enumerate(body):
+        stripped = raw.strip()
+        col = len(raw) - len(raw.lstrip())
+        nxt_upper = k + 1 < len(body) and body[k + 1][1].strip()[:1].isupper()
+        short = len(stripped) < (0.9 if nxt_upper else 0.75) * width
+        heading = (
+            short
+            and not _TERMINAL.search(stripped)
+            and len(stripped) < 0.7 * width
+            and (k + 1 < len(body) and body[k + 1][1].strip()[:1].isupper())
+            and not stripped.endswith((",", "–", "-"))
+        )
+        if heading and cur:
+            out.append((page_of(cur[0][0]), cur))
+            cur = []
+        cur.append((n, col, stripped))
+        ends = short and bool(_TERMINAL.search(stripped)) and k not in breaks_after
+        if heading or ends:
+            out.append((page_of(cur[0][0]), cur))
+            cur = []
+    if cur:
+        out.append((page_of(cur[0][0]), cur))
+    return out
+
+
+_MARKER_AFTER_TEXT = re.compile(r"(?<=[A-Za-z\u00C0-\u024F.,;:”\"’)\]])(\d{1,3})(?=[\s,.;:”\"’)]|$)")
+_MARKER_AFTER_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(\d{1,3})(?=[\s,.;:)]|$)")
+
+
+def _attach_markers(
+    paras: list[tuple[int, list[tuple[int, int, str]]]], known: set[int]
+) -> tuple[list[Paragraph], list[int]]:
+    """Build paragraphs, find footnote markers in document order and remove them from the text.
+
+    A marker is digits glued to a word, a punctuation mark or a year ("alliances.1", "enlargement,3",
+    "October 200836"), whose number is the next expected footnote number (up to three ahead, to
+    survive a lost marker). Sequential numbering is what tells "200836" (2008 + 36) from a number.
+    """
+    expected = 1
+    result: list[Paragraph] = []
+    seen: set[int] = set()
+    for idx, (page, pieces) in enumerate(paras):
+        text_parts: list[str] = []
+        origin: list[tuple[int, int]] = []
+        for j, (line, col, s) in enumerate(pieces):
+            if j:
+                prev = text_parts[-1]
+                if re.search(r"[A-Za-z.]-$", prev) and s[:1].isalnum():
+                    pass  # a word hyphenated across lines: keep the hyphen, no space
+                else:
+                    text_parts.append(" ")
+                    origin.append(origin[-1] if origin else (line, col))
+            text_parts.append(s)
+            origin.extend((line, col + c) for c in range(len(s)))
+        raw = "".join(text_parts)
+        cuts: list[tuple[int, int, int]] = []  # (start, end, number)
+        candidates: list[tuple[int, int, int]] = []
+        for m in _MARKER_AFTER_TEXT.finditer(raw):
+            candidates.append((m.start(1), m.end(1), int(m.group(1))))
+        for m in _MARKER_AFTER_YEAR.finditer(raw):
+            candidates.append((m.start(2), m.end(2), int(m.group(2))))
+        for start, end, n in sorted(candidates):
+            if expected <= n <= expected + 3 and n not in seen:
+                cuts.append((start, end, n))
+                seen.add(n)
+                expected = n + 1
+        text_chars: list[str] = []
+        new_origin: list[tuple[int, int]] = []
+        markers: list[Marker] = []
+        pos = 0
+        length = 0
+        for start, end, n in cuts:
+            text_chars.append(raw[pos:start])
+            length += start - pos
+            new_origin.extend(origin[pos:start])
+            markers.append(Marker(n, length, origin[start][0]))
+            pos = end
+        text_chars.append(raw[pos:])
+        new_origin.extend(origin[pos:])
+        result.append(Paragraph(idx, page, "".join(text_chars), tuple(new_origin), tuple(markers)))
+    missing = sorted(n for n in seen if n not in known)
+    return result, missing
+
+
+# ------------------------------------------------------------------------------------------- HTML
+
+
+class _HTMLText(HTMLParser):
+    BLOCK = {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "div",
+        "td",
+        "dd",
+        "dt",
+        "pre",
+        "section",
+        "article",
+        "br",
+        "tr",
+        "figcaption",
+    }
+    SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str | None]] = []  # (text, footnote-id number or None)
+        self.buf: list[str] = []
+        self.skip = 0
+        self.in_sup = 0
+        self.fn_stack: list[tuple[str, str | None]] = []
+        self.current_fn: str | None = None
+
+    def _flush(self) -> None:
+        text = re.sub(r"\s+", " ", "".join(self.buf)).strip()
+        if text:
+            self.blocks.append((text, self.current_fn))
+        self.buf = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skip += 1
+            return
+        ident = dict(attrs).get("id") or ""
+        m = re.fullmatch(r"(?:fn|footnote|note|ftn)[-_:]?(\d{1,3})", ident, re.IGNORECASE)
+        if tag in self.BLOCK:
+            self._flush()
+        if m:
+            self._flush()
+            self.fn_stack.append((tag, self.current_fn))
+            self.current_fn = m.group(1)
+        if tag == "sup":
+            self.in_sup += 1
+            self.buf.append("\x01")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+            return
+        if tag == "sup":
+            self.in_sup = max(0, self.in_sup - 1)
+            self.buf.append("\x02")
+        if tag in self.BLOCK:
+            self._flush()
+        if self.fn_stack and self.fn_stack[-1][0] == tag:
+            self._flush()
+            _, self.current_fn = self.fn_stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.buf.append(data)
+
+
+def parse_html(text: str, shown: str = "<html>", sha256: str = "") -> Document:
+    """Parse an HTML document: one line per block element; ``<sup>`` digits are footnote markers."""
+    parser = _HTMLText()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception as exc:  # html.parser is lenient; this guards odd input
+        raise DocumentError(f"{shown} is not readable HTML ({exc}).") from None
+    parser._flush()
+    lines: list[str] = []
+    paragraphs: list[Paragraph] = []
+    footnotes: dict[int, Footnote] = {}
+    for text_block, fn in parser.blocks:
+        if fn is not None:
+            body = (
+                re.sub(r"^\s*\x01?\s*\d{1,3}\s*\x02?[.)]?\s*", "", text_block)
+                .replace("\x01", "")
+                .replace("\x02", "")
+            )
+            line_no = len(lines) + 1
+            lines.append(body)
+            urls = tuple(u.rstrip(".,;)") for u in re.findall(r"https?://\S+", body))
+            footnotes[int(fn)] = Footnote(int(fn), body, line_no, "complete", urls)
+            continue
+        line_no = len(lines) + 1
+        clean: list[str] = []
+        origin: list[tuple[int, int]] = []
+        markers: list[Marker] = []
+        visible = (
+            re.sub(r"\x01\s*(\d{1,3})\s*\x02", r"\1", text_block).replace("\x01", "").replace("\x02", "")
+        )
+        lines.append(visible)
+        col = 0
+        pos = 0
+        for m in re.finditer(r"\x01\s*(\d{1,3})\s*\x02|[\x01\x02]", text_block):
+            chunk = text_block[pos : m.start()]
+            clean.append(chunk)
+            origin.extend((line_no, col + c) for c in range(len(chunk)))
+            col += len(chunk)
+            if m.group(1):
+                markers.append(Marker(int(m.group(1)), sum(len(c) for c in clean), line_no))
+                col += len(m.group(1))
+            pos = m.end()
+        chunk = text_block[pos:]
+        clean.append(chunk)
+        origin.extend((line_no, col + c) for c in range(len(chunk)))
+        paragraphs.append(Paragraph(len(paragraphs), 1, "".join(clean), tuple(origin), tuple(markers)))
+    if not paragraphs and not footnotes:
+        raise DocumentError(f"{shown} has no readable text (an HTML page with no paragraphs).")
+    sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Document(shown, "html", sha256, tuple(lines), [Page(1, 1, len(lines))], paragraphs, footnotes, {})
+
+
+# -------------------------------------------------------------------------------------------- PDF
+
+
+def _num(w: dict[str, object], key: str) -> float:
+    v = w[key]
+    return float(v) if isinstance(v, int | float | str) else 0.0
+
+
+def _x0(w: dict[str, object]) -> float:
+    return _num(w, "x0")
+
+
+def parse_pdf(raw: bytes, shown: str = "<pdf>", sha256: str = "") -> Document:
+    """Parse a PDF with pdfplumber: body and footnotes told apart by font size.
+
+    Notes
+    -----
+    Lines are rebuilt from words grouped by their top coordinate. The body font size is the most
+    common size on the page; a line in a smaller font below the body is a footnote line (a new
+    footnote starts with its number); a digit in a small font glued to a body word is a marker. A
+    first line repeated on most pages is a running header; a line of digits alone is a page number.
+    """
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise DocumentError("reading PDFs needs pdfplumber: pip install pdfplumber") from None
+    sha256 = sha256 or hashlib.sha256(raw).hexdigest()
+    try:
+        pdf = pdfplumber.open(io.BytesIO(raw))
+        page_lines: list[list[tuple[float, list[dict[str, object]]]]] = []
+        with pdf:
+            for page in pdf.pages:
+                words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=True)
+                rows: dict[int, list[dict[str, object]]] = {}
+                for w in words:
+                    rows.setdefault(round(_num(w, "bottom") / 2), []).append(w)
+                ordered = sorted(rows.items())
+                page_lines.append([(float(k), sorted(v, key=_x0)) for k, v in ordered])
+    except DocumentError:
+        raise
+    except Exception as exc:
+        raise DocumentError(
+            f"{shown} is not a readable PDF ({type(exc).__name__}: {str(exc)[:120] or 'no detail'}). "
+            "The file may be corrupt or truncated: download or export it again."
+        ) from None
+    if not any(page_lines):
+        raise DocumentError(f"{shown} has no extractable text (a scanned PDF needs OCR first).")
+    sizes = Counter(round(_num(w, "size"), 1) for pl in page_lines for _, ws in pl for w in ws)
+    body_size = sizes.most_common(1)[0][0]
+    firsts = Counter(" ".join(str(w["text"]) for w in pl[0][1]) for pl in page_lines if pl)
+    header = {t for t, c in firsts.items() if c >= max(2, (len(page_lines) + 1) // 2) and len(page_lines) > 1}
+    text_lines: list[str] = []
+    body: list[tuple[int, str]] = []
+    breaks_after: set[int] = set()
+    page_starts: list[int] = []
+    foot_builds: list[_FootBuild] = []
+    glued: list[tuple[int, int, int]] = []  # (line, column, number) of small-font markers
+    removed: Counter[str] = Counter()
+    for pl in page_lines:
+        page_starts.append(len(text_lines) + 1)
+        for k, (_, ws) in enumerate(pl):
+            texts = [str(w["text"]) for w in ws]
+            joined = " ".join(texts)
+            line_no = len(text_lines) + 1
+            text_lines.append(joined)
+            if k == 0 and joined in header:
+                removed["header_lines"] += 1
+                continue
+            if re.fullmatch(r"\d{1,4}", joined.strip()):
+                removed["page_numbers"] += 1
+                continue
+            line_size = statistics.median(_num(w, "size") for w in ws)
+            if line_size < body_size * 0.9:
+                m = re.match(r"^(\d{1,3})\s+(.*)$", joined)
+                if m:
+                    foot_builds.append(_FootBuild(int(m.group(1)), line_no, [m.group(2)]))
+                elif foot_builds:
+                    foot_builds[-1].parts.append(joined)
+                continue
+            line_text = ""
+            prev_x1: float | None = None
+            for w in ws:
+                t = str(w["text"])
+                small = _num(w, "size") < body_size * 0.8
+                gap = _num(w, "x0") - prev_x1 if prev_x1 is not None else 99.0
+                if small and re.fullmatch(r"\d{1,3}", t) and gap < 1.5:
+                    glued.append((line_no, len(line_text), int(t)))
+                    line_text += t  # a superscript marker: glue it to its word, as text extraction does
+                else:
+                    line_text = f"{line_text} {t}" if line_text else t
+                prev_x1 = _num(w, "x1")
+            text_lines[-1] = line_text
+            body.append((line_no, line_text))
+        if body:
+            breaks_after.add(len(body) - 1)
+    footnotes = {fb.number: _finish_footnote(fb) for fb in foot_builds}
+    # Markers in small type are certain: make them glued digits the text rules will find, in order.
+    paras = _paragraphs(body, breaks_after, page_starts)
+    paragraphs, missing = _attach_markers(paras, set(footnotes))
+    pages = [
+        Page(k + 1, s, (page_starts[k + 1] - 1) if k + 1 < len(page_starts) else len(text_lines))
+        for k, s in enumerate(page_starts)
+    ]
+    doc = Document(
+        shown, "pdf", sha256, tuple(text_lines), pages, paragraphs, footnotes, dict(removed), missing
+    )
+    doc.removed["small_font_markers"] = len(glued)
+    return doc

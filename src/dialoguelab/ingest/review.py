@@ -1,0 +1,518 @@
+"""The review file, decisions on candidates, and the atomic merge of accepted ones into a case.
+
+A review file is YAML (format ``dialoguelab-review/1``, described in ``docs/ingest.md``): the documents
+ingested, new-actor candidates, and the candidates, each with a ``status`` — ``pending``, ``accepted``,
+``rejected``, or ``merged`` (with the id of the event it became).
+
+Merging never edits an existing record. New events are appended to ``events/ingested.yaml`` (created
+if absent); a document that is not the case's paper gets one source record appended to
+``sources.yaml``. The new files are first written into a temporary copy of the case folder and
+validated with :func:`dialoguelab.case.check_case`; only if that passes are they written beside the
+originals and swapped in with :func:`os.replace`. A validation failure leaves every file untouched.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "REVIEW_FORMAT",
+    "ReviewError",
+    "MergeReport",
+    "write_review",
+    "load_review",
+    "apply_decisions",
+    "merge_review",
+    "run_review",
+    "EDITABLE_FIELDS",
+]
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dialoguelab.case import check_case, load_case
+from dialoguelab.case.dates import PartialDate
+from dialoguelab.case.schema import EventType
+from dialoguelab.errors import CaseValidationError, InvalidParameterError, Problem
+from dialoguelab.ingest.candidates import IngestResult
+
+REVIEW_FORMAT = "dialoguelab-review/1"
+STATUSES = ("pending", "accepted", "rejected", "merged")
+EDITABLE_FIELDS = (
+    "date",
+    "end_date",
+    "date_note",
+    "type",
+    "source_actors",
+    "target_actors",
+    "summary",
+    "locator.line",
+    "locator.anchor",
+    "footnotes",
+    "links",
+)
+INGESTED_FILE = "events/ingested.yaml"
+
+
+class ReviewError(InvalidParameterError):
+    """A review file or a decision that cannot be applied."""
+
+
+@dataclass
+class MergeReport:
+    """What a merge did (or would do, for a dry run)."""
+
+    case: str
+    added: list[str] = field(default_factory=list)
+    linked: list[tuple[str, list[str]]] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    preview: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "added": self.added,
+            "linked": [list(x) for x in self.linked],
+            "rejected": self.rejected,
+            "pending": self.pending,
+            "files": self.files,
+            "dry_run": self.dry_run,
+        }
+
+
+# ------------------------------------------------------------------------------------------ files
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _dump(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)
+
+
+def write_review(results: Sequence[IngestResult], path: str | Path, case: str | Path | None = None) -> Path:
+    """Write candidates of one or more ingested documents to a review file (atomically).
+
+    Returns
+    -------
+    Path
+        The review file.
+    """
+    p = Path(path)
+    new_actors: dict[str, dict[str, Any]] = {}
+    for r in results:
+        for n in r.new_actors:
+            entry = new_actors.setdefault(
+                n.name,
+                {"name": n.name, "count": 0, "first_line": n.first_line, "document": r.document["path"]},
+            )
+            entry["count"] += n.count
+    data = {
+        "format": REVIEW_FORMAT,
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "case": str(Path(case).resolve()) if case is not None else None,
+        "documents": [dict(r.document, stats=r.stats) for r in results],
+        "new_actors": sorted(new_actors.values(), key=lambda x: (-x["count"], x["name"])),
+        "candidates": [c.to_dict() for r in results for c in r.candidates],
+    }
+    _atomic_write(p, _dump(data))
+    return p
+
+
+def load_review(path: str | Path) -> dict[str, Any]:
+    """Read a review file and check its shape."""
+    p = Path(path)
+    if not p.is_file():
+        raise ReviewError(f"review file {p} does not exist: create it with `dialoguelab ingest … --out {p}`.")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ReviewError(f"review file {p} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != REVIEW_FORMAT:
+        raise ReviewError(f"{p} is not a review file (expected 'format: {REVIEW_FORMAT}').")
+    cands = data.get("candidates")
+    if not isinstance(cands, list):
+        raise ReviewError(f"{p}: 'candidates' must be a list.")
+    seen: set[str] = set()
+    for k, c in enumerate(cands):
+        if not isinstance(c, dict) or "id" not in c:
+            raise ReviewError(f"{p}: candidate {k + 1} has no id.")
+        if c["id"] in seen:
+            raise ReviewError(f"{p}: duplicate candidate id {c['id']!r}.")
+        seen.add(c["id"])
+        if c.get("status", "pending") not in STATUSES:
+            raise ReviewError(
+                f"{p}: candidate {c['id']} has status {c.get('status')!r}; use one of {STATUSES}."
+            )
+    return data
+
+
+# -------------------------------------------------------------------------------------- decisions
+
+
+def _parse_value(fname: str, value: str) -> Any:
+    value = value.strip()
+    if fname in ("source_actors", "target_actors", "links"):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if fname == "footnotes":
+        try:
+            return [{"number": int(v)} for v in value.split(",") if v.strip()]
+        except ValueError:
+            raise ReviewError(f"footnotes must be comma-separated numbers, got {value!r}.") from None
+    if fname in ("date", "end_date"):
+        if value.lower() in ("", "none", "null"):
+            return None
+        try:
+            return str(PartialDate.parse(value))
+        except ValueError as exc:
+            raise ReviewError(f"{fname}={value!r}: {exc}.") from None
+    if fname == "type":
+        if value.upper() not in EventType.__members__:
+            raise ReviewError(
+                f"type={value!r} is not a PLOVER type; use one of {', '.join(EventType.__members__)}."
+            )
+        return value.upper()
+    if fname == "locator.line":
+        if not value.isdigit() or int(value) < 1:
+            raise ReviewError(f"locator.line must be a positive line number, got {value!r}.")
+        return int(value)
+    return value
+
+
+def apply_decisions(
+    review: dict[str, Any],
+    accept: Iterable[str] = (),
+    reject: Iterable[str] = (),
+    edits: Mapping[str, Mapping[str, str]] | None = None,
+    accept_all: bool = False,
+) -> dict[str, Any]:
+    """Apply accept / reject / edit decisions to a loaded review (in place) and return it.
+
+    Parameters
+    ----------
+    accept, reject : iterable of str
+        Candidate ids. An id in both is an error.
+    edits : mapping, optional
+        ``{candidate_id: {field: value}}``; fields are :data:`EDITABLE_FIELDS`. Editing accepts the
+        candidate unless it is rejected in the same call. ``links=`` (empty) unlinks a candidate from
+        existing events so that it is merged as a new event.
+    accept_all : bool, default=False
+        Accept every pending candidate.
+
+    Raises
+    ------
+    ReviewError
+        For an unknown id, an unknown field, or a value of the wrong form.
+    """
+    by_id = {c["id"]: c for c in review["candidates"]}
+    accept, reject = list(accept), list(reject)
+    both = set(accept) & set(reject)
+    if both:
+        raise ReviewError(
+            f"candidate(s) {', '.join(sorted(both))} are both accepted and rejected: choose one."
+        )
+    for cid in [*accept, *reject, *(edits or {})]:
+        if cid not in by_id:
+            raise ReviewError(
+                f"unknown candidate id {cid!r}; the review file has e.g. {next(iter(by_id), 'none')}."
+            )
+    for cid, changes in (edits or {}).items():
+        c = by_id[cid]
+        if c.get("status") == "merged":
+            raise ReviewError(
+                f"candidate {cid} is already merged (as {c.get('merged_as')}); edit the case file instead."
+            )
+        for fname, raw in changes.items():
+            if fname not in EDITABLE_FIELDS:
+                raise ReviewError(f"cannot edit {fname!r}; editable fields are {', '.join(EDITABLE_FIELDS)}.")
+            value = _parse_value(fname, raw)
+            if fname.startswith("locator."):
+                c.setdefault("locator", {})[fname.split(".", 1)[1]] = value
+            else:
+                c[fname] = value
+        c["edited"] = True
+        if cid not in reject:
+            c["status"] = "accepted"
+    for cid in accept:
+        if by_id[cid].get("status") != "merged":
+            by_id[cid]["status"] = "accepted"
+    for cid in reject:
+        if by_id[cid].get("status") == "merged":
+            raise ReviewError(f"candidate {cid} is already merged; remove the event from the case instead.")
+        by_id[cid]["status"] = "rejected"
+    if accept_all:
+        for c in review["candidates"]:
+            if c.get("status", "pending") == "pending":
+                c["status"] = "accepted"
+    return review
+
+
+# ------------------------------------------------------------------------------------------ merge
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _event_id(c: dict[str, Any], taken: set[str]) -> str:
+    who = (c.get("source_actors") or ["x"])[0]
+    base = f"ev-{c['date']}-{_slug(str(c.get('type') or 'event'))}-{who}"[:100]
+    eid, n = base, 2
+    while eid in taken:
+        eid, n = f"{base}-{n}", n + 1
+    taken.add(eid)
+    return eid
+
+
+def _append_records(existing: str | None, records: list[dict[str, Any]], header: str) -> str:
+    block = _dump(records)
+    if existing is None or not existing.strip() or yaml.safe_load(existing) in (None, []):
+        prefix = (
+            existing if existing and existing.strip().startswith("#") and "[]" not in existing else header
+        )
+        return prefix + block
+    return (existing if existing.endswith("\n") else existing + "\n") + block
+
+
+def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = False) -> MergeReport:
+    """Merge the accepted candidates of a review file into a case folder, validated and atomically.
+
+    Parameters
+    ----------
+    review_path : path
+        The review file; merged candidates are marked ``merged`` in it.
+    case_dir : path
+        The case folder (it must validate before the merge).
+    dry_run : bool, default=False
+        Validate and report, write nothing.
+
+    Raises
+    ------
+    CaseValidationError
+        When the case with the new records would not validate; no file is changed.
+    ReviewError
+        When an accepted candidate cannot become an event (no type, no date, a document the case cannot
+        locate).
+    """
+    rp = Path(review_path)
+    review = load_review(rp)
+    root = Path(case_dir).expanduser().resolve()
+    case = load_case(root)
+    report = MergeReport(case=str(root), dry_run=dry_run)
+    paper_sha = case.meta.paper.sha256 if case.meta.paper else None
+    sources = case.sources_by_id
+    taken = {e.id for e in case.events}
+    new_sources: list[dict[str, Any]] = []
+    doc_source: dict[str, str] = {}
+    for d in review.get("documents", []):
+        if paper_sha and d.get("sha256") == paper_sha:
+            if "paper" not in sources:
+                raise ReviewError(
+                    "the case has no source with id 'paper' to cite the paper by: add one to sources.yaml."
+                )
+            doc_source[d["path"]] = "paper"
+        elif case.paper_path is not None:
+            raise ReviewError(
+                f"{d['path']} is not the case's paper, and this case checks every locator against its paper "
+                f"({case.paper_path.name}): events from another document cannot be located yet. Ingest the "
+                "case's paper, or add the document to a case built on it."
+            )
+        else:
+            sid = f"doc-{_slug(Path(d['path']).stem)[:60] or 'document'}"
+            if sid not in sources and sid not in {s["id"] for s in new_sources}:
+                new_sources.append(
+                    {
+                        "id": sid,
+                        "kind": "document",
+                        "title": Path(d["path"]).name,
+                        "note": f"ingested document, sha256 {d.get('sha256', '')}",
+                    }
+                )
+            doc_source[d["path"]] = sid
+    events: list[dict[str, Any]] = []
+    merged_ids: dict[str, str] = {}
+    for c in review["candidates"]:
+        status = c.get("status", "pending")
+        if status == "pending":
+            report.pending.append(c["id"])
+            continue
+        if status == "rejected":
+            report.rejected.append(c["id"])
+            continue
+        if status == "merged":
+            continue
+        if c.get("links"):
+            report.linked.append((c["id"], list(c["links"])))
+            continue
+        if not c.get("type"):
+            raise ReviewError(
+                f"candidate {c['id']} has no event type: use --edit {c['id']} type=AGREE (or another)."
+            )
+        if not c.get("date"):
+            raise ReviewError(f"candidate {c['id']} has no date: use --edit {c['id']} date=YYYY-MM-DD.")
+        if not c.get("source_actors"):
+            raise ReviewError(
+                f"candidate {c['id']} has no source actor: use --edit {c['id']} source_actors=ID."
+            )
+        src_id = doc_source.get(c.get("document", ""))
+        if src_id is None:
+            raise ReviewError(
+                f"candidate {c['id']} comes from {c.get('document')!r}, not listed in the review's documents."
+            )
+        fn_numbers = [int(f["number"]) for f in c.get("footnotes") or []]
+        if src_id == "paper":
+            fn_numbers = [n for n in fn_numbers if f"fn-{n}" in sources]
+            citations = [f"fn-{n}" for n in fn_numbers] or ["paper"]
+        else:
+            fn_numbers, citations = [], [src_id]
+        ev: dict[str, Any] = {
+            "id": _event_id(c, taken),
+            "date": str(c["date"]),
+        }
+        if c.get("end_date"):
+            ev["end_date"] = str(c["end_date"])
+        if c.get("date_note"):
+            ev["date_note"] = str(c["date_note"])[:500]
+        ev.update(
+            {
+                "type": c["type"],
+                "source_actors": list(c["source_actors"]),
+                "target_actors": [a for a in c.get("target_actors") or [] if a not in c["source_actors"]],
+                "summary": str(c.get("summary") or "").strip()[:600]
+                or f"Ingested event from {Path(c['document']).name}.",
+                "locator": {"line": int(c["locator"]["line"]), "anchor": str(c["locator"]["anchor"])},
+                "footnotes": fn_numbers,
+                "citations": citations,
+                "tags": ["ingested"],
+            }
+        )
+        events.append(ev)
+        merged_ids[c["id"]] = ev["id"]
+        report.added.append(ev["id"])
+    if not events:
+        return report
+    header = (
+        "# Events added by `dialoguelab review` from ingested documents (appended; never reordered).\n"
+        "# Each was accepted by a reviewer; summaries should be in the reviewer's own words.\n"
+    )
+    ev_path = root / INGESTED_FILE
+    changes: dict[str, str] = {
+        INGESTED_FILE: _append_records(
+            ev_path.read_text(encoding="utf-8") if ev_path.is_file() else None, events, header
+        )
+    }
+    if new_sources:
+        sp = root / "sources.yaml"
+        changes["sources.yaml"] = _append_records(
+            sp.read_text(encoding="utf-8") if sp.is_file() else None, new_sources, ""
+        )
+    # 1. validate on a temporary copy
+    with tempfile.TemporaryDirectory(prefix="dialoguelab-merge-") as tmp:
+        copy = Path(tmp) / root.name
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+        for rel, text in changes.items():
+            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+            (copy / rel).write_text(text, encoding="utf-8")
+        check = check_case(copy, paper=case.paper_path)
+        if not check.ok:
+            raise CaseValidationError(
+                [
+                    Problem(p.file, p.line, p.field, p.message + " (nothing was written)")
+                    for p in check.problems
+                ]
+            )
+    report.files = sorted(changes)
+    report.preview = changes
+    if dry_run:
+        return report
+    # 2. write aside, then swap in; roll back the files already swapped if a later one fails
+    staged: list[tuple[Path, Path, bytes | None]] = []
+    try:
+        for rel, text in changes.items():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            staged.append((Path(tmp_name), target, target.read_bytes() if target.exists() else None))
+        done: list[tuple[Path, bytes | None]] = []
+        try:
+            for tmp_path, target, old in staged:
+                os.replace(tmp_path, target)
+                done.append((target, old))
+        except OSError:
+            for target, old in reversed(done):
+                if old is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    target.write_bytes(old)
+            raise
+    finally:
+        for tmp_path, _, _ in staged:
+            if tmp_path.exists():
+                tmp_path.unlink()
+    for c in review["candidates"]:
+        if c["id"] in merged_ids:
+            c["status"] = "merged"
+            c["merged_as"] = merged_ids[c["id"]]
+    _atomic_write(rp, _dump(review))
+    return report
+
+
+def run_review(
+    review_path: str | Path,
+    case_dir: str | Path | None = None,
+    accept: Iterable[str] = (),
+    reject: Iterable[str] = (),
+    edits: Mapping[str, Mapping[str, str]] | None = None,
+    accept_all: bool = False,
+    dry_run: bool = False,
+) -> MergeReport:
+    """Apply decisions to a review file and merge the accepted candidates into the case.
+
+    The decisions are saved in the review file only when the merge succeeds (or, for a dry run,
+    never), so a failed merge can be retried after fixing the input.
+
+    Parameters
+    ----------
+    case_dir : path, optional
+        The case folder; default: the ``case`` recorded in the review file.
+    """
+    rp = Path(review_path)
+    review = load_review(rp)
+    apply_decisions(review, accept=accept, reject=reject, edits=edits, accept_all=accept_all)
+    target = case_dir if case_dir is not None else review.get("case")
+    if not target:
+        raise ReviewError("the review file names no case: pass --case DIR.")
+    # decisions go to a staged copy of the review file; merge_review re-reads it
+    with tempfile.TemporaryDirectory(prefix="dialoguelab-review-") as tmp:
+        staged = Path(tmp) / rp.name
+        staged.write_text(_dump(review), encoding="utf-8")
+        report = merge_review(staged, target, dry_run=dry_run)
+        if not dry_run:
+            _atomic_write(rp, staged.read_text(encoding="utf-8"))
+    return report
