@@ -1,0 +1,194 @@
+"""CLI commands of the forecasting area: ``forecast`` and ``forecast-issues``.
+
+Each command calls one library function and formats its result; library errors become
+``Error: <message>`` on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+__all__ = ["register"]
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dialoguelab.errors import DialoguelabError
+from dialoguelab.forecast.api import ForecastReport, forecast_issue, list_forecast_issues
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    typer.echo(f"Error: {exc}", err=True)
+    return typer.Exit(1)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.2f}"
+
+
+def _print_report(rep: ForecastReport, console: Console) -> None:
+    issue = rep.issue
+    console.print(f"[bold]{issue.title}[/bold] ({issue.id}) — mode: {rep.mode}, {rep.result.rounds} rounds")
+    console.print(f"Scale {issue.scale.min:g}: {issue.scale.low}")
+    console.print(f"Scale {issue.scale.max:g}: {issue.scale.high}")
+    traj = Table(title="Trajectory (weighted by capability x salience)")
+    traj.add_column("round", justify="right")
+    traj.add_column("mean", justify="right")
+    traj.add_column("median", justify="right")
+    ens = rep.ensemble
+    if ens is not None:
+        traj.add_column("median 5–95% (MC)", justify="right")
+    for t in range(rep.result.rounds + 1):
+        row = [str(t), _fmt(rep.result.mean[t]), _fmt(rep.result.median[t])]
+        if ens is not None:
+            q = ens.median_quantiles[t]
+            row.append(f"{_fmt(q[0])} – {_fmt(q[-1])}")
+        traj.add_row(*row)
+    console.print(traj)
+    line = (
+        f"Forecast after {rep.result.rounds} rounds: median {_fmt(rep.forecast_median)}, "
+        f"mean {_fmt(rep.forecast_mean)}"
+    )
+    if issue.threshold is not None:
+        word = "passes" if rep.passes() else "does not pass"
+        line += f"; {word} the threshold {issue.threshold.value:g} ({issue.threshold.meaning})"
+    console.print(line)
+    if ens is not None:
+        q = ens.median_quantiles[-1]
+        console.print(
+            f"Uncertainty ({ens.runs} Monte Carlo runs, seed {ens.seed}): final median 5%–95% "
+            f"{_fmt(q[0])}–{_fmt(q[-1])}, quartiles {_fmt(q[1])}–{_fmt(q[3])}"
+        )
+        if ens.p_pass is not None:
+            console.print(
+                f"P(median passes the threshold) = {ens.p_pass:.3f}; for the mean: {ens.p_pass_mean:.3f}"
+            )
+    movers = Table(
+        title="Actors: start, end, move" + (" and share of MC runs in which they move" if ens else "")
+    )
+    for col in ("actor", "start", "end", "move"):
+        movers.add_column(col, justify="left" if col == "actor" else "right")
+    if ens is not None:
+        movers.add_column("P(moves)", justify="right")
+        movers.add_column("mean |move|", justify="right")
+    for j, name in enumerate(rep.result.names):
+        a, b = rep.result.positions[0, j], rep.result.positions[-1, j]
+        row = [name, _fmt(a), _fmt(b), _fmt(b - a)]
+        if ens is not None:
+            row += [f"{ens.actors[j]['p_moves']:.2f}", _fmt(ens.actors[j]["mean_move"])]
+        movers.add_row(*row)
+    console.print(movers)
+    if rep.scenario is not None:
+        sc = rep.scenario
+        diff = Table(title=f"Scenario: {sc.scenario.name} — difference from the baseline")
+        for col in ("round", "median", "scenario median", "Δ median", "mean", "scenario mean", "Δ mean"):
+            diff.add_column(col, justify="right")
+        for t in range(rep.result.rounds + 1):
+            diff.add_row(
+                str(t),
+                _fmt(rep.result.median[t]),
+                _fmt(sc.result.median[t]),
+                _fmt(sc.result.median[t] - rep.result.median[t]),
+                _fmt(rep.result.mean[t]),
+                _fmt(sc.result.mean[t]),
+                _fmt(sc.result.mean[t] - rep.result.mean[t]),
+            )
+        console.print(diff)
+        if (
+            sc.ensemble is not None
+            and sc.ensemble.p_pass is not None
+            and ens is not None
+            and ens.p_pass is not None
+        ):
+            console.print(f"P(median passes): baseline {ens.p_pass:.3f}, scenario {sc.ensemble.p_pass:.3f}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``forecast`` and ``forecast-issues`` to the main Typer app."""
+
+    @app.command("forecast-issues")
+    def forecast_issues_cmd(
+        case: Path | None = typer.Option(
+            None, "--case", help="Case folder (default: the built-in Kosovo case)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """List the negotiation issues of a case that `forecast` can run.
+
+        Example: dialoguelab forecast-issues --json
+        """
+        try:
+            issues = list_forecast_issues(case)
+        except DialoguelabError as exc:
+            raise _fail(exc) from None
+        if as_json:
+            typer.echo(json.dumps(issues, indent=2, ensure_ascii=False))
+            return
+        table = Table(title="Negotiation issues")
+        for col in ("id", "title", "actors", "threshold"):
+            table.add_column(col)
+        for i in issues:
+            thr = i["threshold"]
+            table.add_row(
+                i["id"],
+                i["title"],
+                str(len(i["actors"])),
+                "" if thr is None else f"{thr['direction']} {thr['value']:g}",
+            )
+        Console().print(table)
+
+    @app.command("forecast")
+    def forecast_cmd(
+        issue: str = typer.Argument(..., help="Issue id (see `dialoguelab forecast-issues`)."),
+        case: Path | None = typer.Option(
+            None, "--case", help="Case folder (default: the built-in Kosovo case)."
+        ),
+        rounds: int = typer.Option(10, "--rounds", min=1, help="Rounds of the model."),
+        mode: str = typer.Option(
+            "replication", "--mode", help="replication (Scholz et al. 2011) or corrected."
+        ),
+        runs: int = typer.Option(
+            200, "--runs", min=0, help="Monte Carlo runs for the uncertainty (0: none)."
+        ),
+        seed: int = typer.Option(
+            0, "--seed", min=0, help="Seed of the Monte Carlo and stochastic conflicts."
+        ),
+        scenario: Path | None = typer.Option(
+            None, "--scenario", help="YAML file of changes to compare with the baseline."
+        ),
+        dask: str | None = typer.Option(None, "--dask", help="Dask scheduler address for the Monte Carlo."),
+        workers: int | None = typer.Option(
+            None, "--workers", min=0, help="Local processes (0: in this process)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Forecast an issue with the expected-utility model: trajectory, forecast, uncertainty, scenario.
+
+        Example: dialoguelab forecast un-membership --runs 500 --seed 1 --scenario \
+        src/dialoguelab/cases/kosovo/forecast/scenarios/russia-steps-back.yaml
+        """
+        if mode not in ("replication", "corrected"):
+            raise _fail(ValueError(f"--mode must be 'replication' or 'corrected', not {mode!r}"))
+        try:
+            rep = forecast_issue(
+                issue,
+                case,
+                rounds=rounds,
+                mode=mode,
+                runs=runs,
+                seed=seed,
+                scenario=scenario,
+                dask_address=dask,
+                workers=workers,
+                progress=not as_json,
+            )
+        except DialoguelabError as exc:
+            raise _fail(exc) from None
+        if as_json:
+            out: dict[str, Any] = rep.to_dict()
+            typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+            return
+        _print_report(rep, Console())

@@ -1,0 +1,185 @@
+"""Scenarios: changes to an issue's inputs (an actor's salience, capability or position; an actor leaves).
+
+A scenario file is YAML::
+
+    name: Russia steps back, the EU steps up
+    description: Russia's attention drops by half; the EU's clout rises by 50%.
+    changes:
+      - {actor: russia, salience: {multiply: 0.5}}
+      - {actor: eu, capability: {multiply: 1.5}}
+      - {actor: serbia, position: {set: 50}}
+      - {actor: china, leave: true}
+
+Each of ``position``, ``salience``, ``capability`` takes ``{set: v}``, ``{add: v}``,
+``{multiply: v}`` or a bare number (= set). Changes apply in order. A value pushed outside its
+range (salience outside [0, 1], a negative capability, a position off the scale) is an error, not
+silently clipped.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Change", "Adjust", "Scenario", "load_scenario", "apply_scenario"]
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from dialoguelab.case.files import read_yaml_mapping
+from dialoguelab.case.schema import Id
+from dialoguelab.errors import CaseValidationError, InvalidParameterError, Problem, UnknownIdError
+from dialoguelab.forecast.issues import Issue, IssueActor, Judgement
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Adjust(_Record):
+    """One adjustment: exactly one of ``set``, ``add``, ``multiply``."""
+
+    set: float | None = None
+    add: float | None = None
+    multiply: float | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Adjust:
+        given = [k for k in ("set", "add", "multiply") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of set, add, multiply")
+        return self
+
+    def apply(self, value: float) -> float:
+        if self.set is not None:
+            return float(self.set)
+        if self.add is not None:
+            return value + float(self.add)
+        assert self.multiply is not None
+        return value * float(self.multiply)
+
+
+class Change(_Record):
+    """A change to one actor."""
+
+    actor: Id
+    position: Adjust | None = None
+    salience: Adjust | None = None
+    capability: Adjust | None = None
+    leave: bool = False
+
+    @field_validator("position", "salience", "capability", mode="before")
+    @classmethod
+    def _bare_number(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return {"set": v}
+        return v
+
+    @model_validator(mode="after")
+    def _something(self) -> Change:
+        if not self.leave and self.position is None and self.salience is None and self.capability is None:
+            raise ValueError("a change needs position, salience, capability or leave: true")
+        if self.leave and (self.position or self.salience or self.capability):
+            raise ValueError("an actor that leaves cannot also change its values")
+        return self
+
+
+class Scenario(_Record):
+    """A named list of changes."""
+
+    name: str = Field(min_length=1)
+    description: str | None = None
+    issue: Id | None = Field(default=None, description="the issue it is written for (checked when given)")
+    changes: list[Change] = Field(min_length=1)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Raises
+    ------
+    CaseValidationError
+        With the file, line and field of every problem.
+    """
+    p = Path(path)
+    problems: list[Problem] = []
+    if not p.is_file():
+        raise CaseValidationError(
+            [Problem(str(p), 0, "", "scenario file not found: give the path of a YAML file")]
+        )
+    located = read_yaml_mapping(p, problems)
+    if located is None:
+        raise CaseValidationError(problems)
+    lines: dict[tuple[Any, ...], int] = {}
+    node = yaml.compose(p.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines[(key.value,)] = key.start_mark.line + 1
+            if key.value == "changes" and isinstance(value, yaml.SequenceNode):
+                for i, item in enumerate(value.value):
+                    lines[("changes", i)] = item.start_mark.line + 1
+    try:
+        return Scenario.model_validate(located.data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(err.get("loc", ()))
+            line = lines.get(loc[:2], lines.get(loc[:1], located.line))
+            field = ".".join(str(x) for x in loc) or "(scenario)"
+            problems.append(Problem(str(p), line, field, err.get("msg", "invalid")))
+        raise CaseValidationError(problems) from None
+
+
+def apply_scenario(issue: Issue, scenario: Scenario) -> Issue:
+    """The issue with the scenario's changes applied (a new :class:`Issue`; the input is unchanged).
+
+    Raises
+    ------
+    UnknownIdError
+        When a change names an actor that is not on the issue.
+    InvalidParameterError
+        When a changed value leaves its range, when the scenario is for another issue, or when
+        fewer than two actors would remain.
+    """
+    if scenario.issue is not None and scenario.issue != issue.id:
+        raise InvalidParameterError(
+            f"The scenario {scenario.name!r} is written for issue {scenario.issue!r}, not {issue.id!r}."
+        )
+    actors: dict[str, IssueActor] = {a.actor: a for a in issue.actors}
+    for i, ch in enumerate(scenario.changes):
+        if ch.actor not in actors:
+            known = ", ".join(actors)
+            raise UnknownIdError(
+                f"changes.{i}: actor {ch.actor!r} is not on issue {issue.id!r} (actors: {known})."
+            )
+        if ch.leave:
+            del actors[ch.actor]
+            continue
+        a = actors[ch.actor]
+        updates: dict[str, Judgement] = {}
+        for what in ("position", "salience", "capability"):
+            adj: Adjust | None = getattr(ch, what)
+            if adj is None:
+                continue
+            old: Judgement = getattr(a, what)
+            new = adj.apply(old.value)
+            if what == "salience" and not 0.0 <= new <= 1.0:
+                raise InvalidParameterError(
+                    f"changes.{i}: {ch.actor}'s salience would be {new:g}, outside [0, 1]."
+                )
+            if what == "capability" and new < 0:
+                raise InvalidParameterError(
+                    f"changes.{i}: {ch.actor}'s capability would be negative ({new:g})."
+                )
+            if what == "position" and not issue.scale.min <= new <= issue.scale.max:
+                raise InvalidParameterError(
+                    f"changes.{i}: {ch.actor}'s position would be {new:g}, outside the scale "
+                    f"[{issue.scale.min:g}, {issue.scale.max:g}]."
+                )
+            updates[what] = old.model_copy(update={"value": new})
+        actors[ch.actor] = a.model_copy(update=updates)
+    remaining = list(actors.values())
+    if len(remaining) < 2:
+        raise InvalidParameterError("A scenario must leave at least two actors on the issue.")
+    if not any(a.capability.value * a.salience.value > 0 for a in remaining):
+        raise InvalidParameterError("The scenario leaves no actor with positive capability and salience.")
+    return issue.model_copy(update={"actors": remaining})
