@@ -1,0 +1,131 @@
+"""Findings and stance pages of the dashboard, with their JSON API (``/api/v1/findings``, ``/api/v1/stance``).
+
+The pages are built on the same library calls as the CLI and the HTML report:
+:func:`dialoguelab.stance.findings.evaluate_findings`, :func:`dialoguelab.stance.series.stance_series`
+and :func:`dialoguelab.stance.changepoints.changepoints`; the charts are Plotly figures embedded as
+JSON and drawn by ``/insights/charts.js`` (the report's own script), so no inline script is needed.
+"""
+
+from __future__ import annotations
+
+__all__ = ["router", "NAV_ITEMS"]
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse
+
+from dialoguelab.output import to_jsonable
+from dialoguelab.web.deps import CaseDep
+from dialoguelab.web.render import render_page
+
+router = APIRouter(tags=["findings and stance"])
+
+#: (key, path, title) of the navigation entries this router adds.
+NAV_ITEMS = (("findings", "/findings", "Findings"), ("stance", "/stance", "Stance"))
+
+_SERIES_NAMES = ("russia-process", "russia-west", "russia-west-other", "serbia-alignment")
+
+
+_CACHE: dict[tuple[str, str, str], Any] = {}
+
+
+def _cached(kind: str, case: Any, compute: Callable[[], Any]) -> Any:
+    """One result per case (folder and content hash): a case is immutable."""
+    key = (kind, str(case.root), str(case.content_hash))
+    if key not in _CACHE:
+        if len(_CACHE) > 16:
+            _CACHE.clear()
+        _CACHE[key] = compute()
+    return _CACHE[key]
+
+
+def _findings_cached(case: Any) -> list[dict[str, Any]]:
+    from dialoguelab.stance.findings import evaluate_findings
+
+    return _cached("findings", case, lambda: [to_jsonable(r.to_dict()) for r in evaluate_findings(case)])
+
+
+def _changepoints_cached(case: Any) -> dict[str, Any]:
+    from dialoguelab.stance.changepoints import changepoints
+
+    return _cached("changepoints", case, lambda: changepoints(case))
+
+
+@router.get("/insights/charts.js", include_in_schema=False)
+def charts_js() -> FileResponse:
+    """The chart script shared with the HTML report."""
+    from dialoguelab.report import CHARTS_JS
+
+    return FileResponse(
+        CHARTS_JS, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+@router.get("/api/v1/findings", summary="The paper's findings with status, figure, evidence and sources")
+def api_findings(case: CaseDep) -> list[dict[str, Any]]:
+    """Each finding: claim (our words), locator, check, status, figure, reason, evidence events, sources."""
+    return _findings_cached(case)
+
+
+@router.get("/api/v1/stance", summary="A stance series by year or window, with bootstrap intervals")
+def api_stance(
+    case: CaseDep,
+    series: Annotated[
+        str,
+        Query(description="russia-process, russia-west, russia-west-other, serbia-alignment", max_length=40),
+    ] = "russia-process",
+    window: Annotated[int, Query(ge=1, le=50, description="window width in years")] = 1,
+    scale: Annotated[str, Query(description="goldstein or plover", max_length=20)] = "goldstein",
+) -> dict[str, Any]:
+    """The series rows (start, end, n, mean, lo, hi, sparse, events) and its change points."""
+    from dialoguelab.stance.series import stance_series
+
+    frame = stance_series(case, series, window=window, scale=scale)
+    cps = _changepoints_cached(case)
+    return {
+        "series": series,
+        "window": window,
+        "scale": scale,
+        "rows": to_jsonable(frame),
+        "changepoints": cps["series"][series]["changepoints"]
+        if window == 1 and scale == "goldstein"
+        else None,
+        "periods": cps["periods"],
+    }
+
+
+@router.get("/findings", response_class=HTMLResponse, include_in_schema=False)
+def page_findings(request: Request, case: CaseDep) -> HTMLResponse:
+    return render_page(request, "findings.html", "findings", {"findings": _findings_cached(case)})
+
+
+@router.get("/stance", response_class=HTMLResponse, include_in_schema=False)
+def page_stance(request: Request, case: CaseDep) -> HTMLResponse:
+    from dialoguelab.report import stance_figure
+    from dialoguelab.stance.series import SERIES, scored_events, stance_series
+
+    cps = _changepoints_cached(case)
+    panels = []
+    for name, spec in SERIES.items():
+        frame = stance_series(case, name)
+        entry = cps["series"][name]
+        panels.append(
+            {
+                "name": name,
+                "title": spec.title,
+                "description": spec.description,
+                "figure_id": f"fig-{name}",
+                "figure": stance_figure(frame, entry["changepoints"], cps["periods"], spec.title),
+                "changepoints": entry["changepoints"],
+                "agreement": entry["agreement"],
+                "events": to_jsonable(scored_events(case, name)[["id", "date", "type", "score", "relation"]]),
+            }
+        )
+    return render_page(
+        request,
+        "stance.html",
+        "stance",
+        {"panels": panels, "periods": cps["periods"], "overall": cps["overall"]},
+    )

@@ -1,0 +1,223 @@
+"""Membership explorer: per body, the rule in words, the outcome at a date, the tally distribution,
+veto players and pivotal members, power indices, what-if toggles against the baseline, and the
+admission probability over time. Every number comes from :mod:`dialoguelab.membership`.
+"""
+
+from __future__ import annotations
+
+__all__ = ["router", "WhatIf", "scenario_from_toggles"]
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse
+from pydantic import StringConstraints
+
+from dialoguelab.errors import DialoguelabError, UnknownIdError
+from dialoguelab.membership.api import (
+    Scenario,
+    admission_probability,
+    body_power,
+    compare,
+    load_membership,
+    outcome,
+    series,
+)
+from dialoguelab.membership.scenarios import Change
+from dialoguelab.web.deps import CaseDep
+from dialoguelab.web.params import DayParam, FormatParam
+from dialoguelab.web.render import render_page
+from dialoguelab.web.routes._models import CSV, Table
+from dialoguelab.web.tables import csv_response, frame_records, jsonable, table_payload, wants_csv
+
+router = APIRouter(tags=["membership"])
+
+ISO_LIST = r"^([A-Za-z]{3}(,[A-Za-z]{3}){0,49})?$"
+
+BodyParam = Annotated[str, Query(min_length=2, max_length=40, pattern=r"^[A-Za-z][A-Za-z0-9 _.\-]*$",
+                                 description="body id or alias (UN, NATO, EU, OSCE, CoE, UNESCO, …)",
+                                 examples=["un"])]
+PositionParam = Annotated[
+    Literal["kosovo", "serbia"],
+    Query(description="whose view of disputed withdrawals to use: Kosovo's (kept) or Serbia's (applied)"),
+]
+
+
+IsoCodes = Annotated[str, StringConstraints(max_length=200, pattern=ISO_LIST)]
+
+
+def _iso_list(description: str) -> Any:
+    return Query(max_length=10, description=description + "; repeat the parameter or separate codes by commas")
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The what-if toggles of the explorer, as given in the query string."""
+
+    recognize: tuple[str, ...] = ()
+    withdraw: tuple[str, ...] = ()
+    abstain: tuple[str, ...] = ()
+    serbia_drops: bool = False
+
+    def codes(self, field: str) -> list[str]:
+        """The ISO codes given for ``field`` (repeated parameters and comma lists), upper-cased, unique."""
+        out: list[str] = []
+        for value in getattr(self, field):
+            for c in value.split(","):
+                c = c.strip().upper()
+                if c and c not in out:
+                    out.append(c)
+        return out
+
+    @property
+    def active(self) -> bool:
+        return bool(self.codes("recognize") or self.codes("withdraw") or self.codes("abstain") or self.serbia_drops)
+
+    def query(self) -> dict[str, str]:
+        out = {k: ",".join(self.codes(k)) for k in ("recognize", "withdraw", "abstain") if self.codes(k)}
+        if self.serbia_drops:
+            out["serbia_drops"] = "true"
+        return out
+
+
+def what_if(
+    recognize: Annotated[list[IsoCodes] | None, _iso_list("ISO codes of states that recognise Kosovo")] = None,
+    withdraw: Annotated[list[IsoCodes] | None, _iso_list("ISO codes of states that withdraw recognition")] = None,
+    abstain: Annotated[list[IsoCodes] | None, _iso_list("ISO codes of states that abstain in every vote")] = None,
+    serbia_drops: Annotated[bool, Query(description="Serbia drops its objection (scenario)")] = False,
+) -> WhatIf:
+    """The toggles; each list parameter may be repeated or comma-separated (at most 10 values)."""
+    return WhatIf(tuple(recognize or ()), tuple(withdraw or ()), tuple(abstain or ()), serbia_drops)
+
+
+WhatIfDep = Annotated[WhatIf, Depends(what_if)]
+
+
+def scenario_from_toggles(case: Any, toggles: WhatIf) -> Scenario | None:
+    """The :class:`Scenario` the toggles describe (``None`` for the baseline).
+
+    Unknown state codes are a 422 naming the parameter.
+    """
+    if not toggles.active:
+        return None
+    data = load_membership(case.root)
+    changes: list[Change] = []
+    for field, make in (
+        ("recognize", lambda s: Change(action="recognize", state=s)),
+        ("withdraw", lambda s: Change(action="withdraw", state=s)),
+        ("abstain", lambda s: Change(action="set_vote", state=s, vote="abstain")),
+    ):
+        for code in toggles.codes(field):
+            try:
+                iso = data.state(code)
+            except UnknownIdError as exc:
+                raise RequestValidationError(
+                    [{"loc": ("query", field), "msg": str(exc), "type": "value_error"}]
+                ) from None
+            changes.append(make(iso))
+    if toggles.serbia_drops:
+        changes.append(Change(action="serbia_drops_objection"))
+    described = ", ".join(f"{k}={v}" for k, v in toggles.query().items())
+    return Scenario(name="what-if", description=described, changes=changes)
+
+
+def _outcome_dict(case: Any, body: str, date: str | None, position: str, scenario: Scenario | None) -> dict[str, Any]:
+    return jsonable(outcome(body, date or None, scenario=scenario, position=position, root=case.root).to_dict())
+
+
+def _admission_dict(case: Any, body: str, date: str | None, position: str, scenario: Scenario | None) -> dict[str, Any]:
+    return jsonable(admission_probability(body, date or None, scenario=scenario, position=position, root=case.root))
+
+
+@router.get("/api/v1/membership/bodies", summary="The bodies, their admission stages and rules in words")
+def api_bodies(case: CaseDep) -> list[dict[str, Any]]:
+    """Each body with its stages: the organ, the rule in words, its legal basis and its sources."""
+    return _bodies(case)
+
+
+def _bodies(case: Any) -> list[dict[str, Any]]:
+    data = load_membership(case.root)
+    out = []
+    for b in data.bodies.values():
+        out.append({
+            "id": b.id, "name": b.name, "aliases": list(b.aliases), "membership_note": b.membership_note,
+            "citations": list(b.citations),
+            "stages": [{"id": st.id, "name": st.name, "rule": st.rule.describe(), "legal_basis": st.legal_basis,
+                        "note": st.note, "modelled": st.modelled, "citations": list(st.citations)}
+                       for st in data.stages[b.id]],
+        })
+    return jsonable(out)
+
+
+@router.get("/api/v1/membership/outcome", summary="A body's outcome for Kosovo on a day (and under toggles)")
+def api_outcome(case: CaseDep, body: BodyParam, toggles: WhatIfDep, date: DayParam = None,
+                position: PositionParam = "kosovo") -> dict[str, Any]:
+    """Stages with tallies and arithmetic, veto players, who blocks, pivotal members, smallest flipping set."""
+    return _outcome_dict(case, body, date, position, scenario_from_toggles(case, toggles))
+
+
+@router.get("/api/v1/membership/admission", summary="Exact admission probability and tally distributions")
+def api_admission(case: CaseDep, body: BodyParam, toggles: WhatIfDep, date: DayParam = None,
+                  position: PositionParam = "kosovo") -> dict[str, Any]:
+    """Probability of admission under the calibrated vote model; each stage's yes/no distribution."""
+    return _admission_dict(case, body, date, position, scenario_from_toggles(case, toggles))
+
+
+@router.get("/api/v1/membership/compare", response_model=Table, responses=CSV,
+            summary="Every body: baseline against the what-if scenario")
+def api_compare(case: CaseDep, toggles: WhatIfDep, date: DayParam = None, position: PositionParam = "kosovo",
+                format: FormatParam = "json") -> Any:
+    """Outcome, blockers and admission probability of every body, baseline beside scenario."""
+    scen = scenario_from_toggles(case, toggles) or Scenario(name="baseline")
+    df = compare(scen, date or None, position=position, root=case.root)
+    return csv_response(df, "compare.csv") if wants_csv(format) else table_payload(df)
+
+
+@router.get("/api/v1/membership/series", response_model=Table, responses=CSV,
+            summary="Admission probability per month, 2008 to today")
+def api_series(case: CaseDep, body: BodyParam, toggles: WhatIfDep, position: PositionParam = "kosovo",
+               format: FormatParam = "json") -> Any:
+    """Month by month from 17 February 2008: probability, deterministic outcome, recognitions."""
+    df = series([body], scenario=scenario_from_toggles(case, toggles), position=position, root=case.root)
+    return csv_response(df, "series.csv") if wants_csv(format) else table_payload(df)
+
+
+@router.get("/api/v1/membership/power", response_model=Table, responses=CSV,
+            summary="Exact Shapley–Shubik and Banzhaf indices of a body's members")
+def api_power(case: CaseDep, body: BodyParam, toggles: WhatIfDep, date: DayParam = None,
+              by_type: Annotated[bool, Query(description="one row per type of symmetric members")] = False,
+              format: FormatParam = "json") -> Any:
+    """A-priori power in the body's admission game (all modelled stages), exact fractions as strings."""
+    df = body_power(body, date or None, root=case.root, scenario=scenario_from_toggles(case, toggles),
+                    by_type=by_type)
+    return csv_response(df, "power.csv") if wants_csv(format) else table_payload(df)
+
+
+@router.get("/membership", response_class=HTMLResponse, include_in_schema=False)
+def page_membership(request: Request, case: CaseDep, toggles: WhatIfDep,
+                    body: Annotated[str, Query(min_length=2, max_length=40,
+                                               pattern=r"^[A-Za-z][A-Za-z0-9 _.\-]*$")] = "un",
+                    date: DayParam = None, position: PositionParam = "kosovo") -> HTMLResponse:
+    try:
+        bodies = _bodies(case)
+    except DialoguelabError as exc:
+        return render_page(request, "membership.html", "membership", {"unavailable": str(exc)})
+    scen = scenario_from_toggles(case, toggles)
+    base = _outcome_dict(case, body, date, position, None)
+    base_p = _admission_dict(case, body, date, position, None)
+    ctx: dict[str, Any] = {
+        "bodies": bodies, "body": next(b for b in bodies if b["id"] == base["body"]), "date": base["date"],
+        "position": position, "toggles": toggles, "baseline": base, "baseline_admission": base_p,
+        "scenario": None, "scenario_admission": None,
+        "compare": frame_records(compare(scen or Scenario(name="baseline"), base["date"], position=position,
+                                         root=case.root)),
+        "query": request.url.query,
+        "power_types": frame_records(body_power(base["body"], base["date"], root=case.root, by_type=True)),
+        "power": frame_records(body_power(base["body"], base["date"], root=case.root)),
+    }
+    if scen is not None:
+        ctx["scenario"] = _outcome_dict(case, body, date, position, scen)
+        ctx["scenario_admission"] = _admission_dict(case, body, date, position, scen)
+    return render_page(request, "membership.html", "membership", ctx)
