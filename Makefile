@@ -14,20 +14,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: the main job on the built-in Kosovo case (builds the case database, prints the summary and timeline)
+## run: the main job — the dashboard on the built-in Kosovo case, at http://127.0.0.1:8000
 run: $(STAMP)
-	$(BIN)/dialoguelab build
-	$(BIN)/dialoguelab summary
-	$(BIN)/dialoguelab timeline --limit 40
+	$(BIN)/dialoguelab serve
 
 ## test: lint (ruff), type checks (mypy on the library) and the whole test suite
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -238,3 +238,12 @@ def test_check_covers_the_membership_folder(tmp_path: Path) -> None:
     members.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems = check_case(dest).problems
     assert problems and all(p.file == "membership/members.csv" and p.line == 2 for p in problems)
+
+
+def test_locator_on_a_blank_line_is_refused(mini_case_dir: Path) -> None:
+    f = mini_case_dir / "events" / "main.yaml"
+    _replace(
+        f, '{line: 5, anchor: "Suria rejected the declaration"}', '{line: 4, anchor: "Suria rejected the declaration"}'
+    )
+    p = _only(mini_case_dir)
+    assert p.field == "locator" and "paper line 4 is blank" in p.message and "found on line 5" in p.message

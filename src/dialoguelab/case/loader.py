@@ -462,6 +462,13 @@ def check_case(path: str | Path | None = None, paper: str | Path | None = None) 
     root = Path(path).expanduser().resolve() if path is not None else builtin_case_path()
     case, problems, found, n_loc = _build(root, Path(paper) if paper else None)
     problems += _check_parts(root)
+    if case is not None and not problems and (root / "findings.yaml").is_file():
+        try:
+            from dialoguelab.stance.findings import validate_findings
+        except ImportError:  # the findings engine is not part of this build
+            pass
+        else:
+            problems += validate_findings(case)
     counts: dict[str, int] = {}
     if case is not None:
         for name in ("actors", "sources", "events", "quotations", "agreements", "documents"):

@@ -65,6 +65,10 @@ class PaperText:
         anchor = normalise(loc.anchor)
         window = self.window(loc.line)
         first = normalise(self.line(loc.line))
+        if not first:
+            near = self.find(anchor)
+            hint = f"; the anchor is found on line {near}" if near else ""
+            return f"paper line {loc.line} is blank: a locator points at the line where its anchor starts{hint}"
         idx = window.find(anchor)
         while idx != -1:
             if idx < max(len(first), 1):
