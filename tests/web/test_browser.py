@@ -125,7 +125,8 @@ def test_map_slider_and_position(page, case):
 
     page.goto("/map?date=2020-01-01", wait_until="networkidle")
     page.wait_for_selector("#map .main-svg")
-    assert page.locator("body").get_attribute("data-map-date") == "2020-01-01"
+    # the page script sets the date once it has drawn: wait for it rather than race it
+    page.wait_for_function("() => document.body.getAttribute('data-map-date') === '2020-01-01'")
     kosovo = world("2020-01-01", position="kosovo", root=case.root).recognizer_count()
     assert int(page.locator("#count-kosovo").inner_text()) == kosovo
     # Kosovo is drawn from its own polygon: plotly gives it a path in the choropleth layer
@@ -144,7 +145,8 @@ def test_map_slider_and_position(page, case):
 
     # Serbia's view of the disputed withdrawals, at the last date of the slider
     last = page.evaluate("() => { const s = document.getElementById('date-slider'); return s.max; }")
-    slider.evaluate(f"(el) => {{ el.value = {last}; el.dispatchEvent(new Event('input', {{bubbles: true}})); }}")
+    with page.expect_response(lambda r: "/api/v1/recognitions" in r.url and r.status == 200):
+        slider.evaluate(f"(el) => {{ el.value = {last}; el.dispatchEvent(new Event('input', {{bubbles: true}})); }}")
     page.wait_for_function("() => document.body.getAttribute('data-map-date') !== '" + day + "'")
     with page.expect_response(lambda r: "position=serbia" in r.url):
         page.check('input[name="position"][value="serbia"]')
