@@ -247,3 +247,59 @@ def test_locator_on_a_blank_line_is_refused(mini_case_dir: Path) -> None:
     )
     p = _only(mini_case_dir)
     assert p.field == "locator" and "paper line 4 is blank" in p.message and "found on line 5" in p.message
+
+
+def _add_document(case_dir: Path, text: str = "Line one.\nOstia and Suria met in Vienna on May 5, 2010.\n") -> str:
+    import hashlib
+
+    (case_dir / "texts").mkdir()
+    (case_dir / "texts" / "doc-vienna.txt").write_text(text, encoding="utf-8")
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with (case_dir / "sources.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "- id: doc-vienna\n  kind: document\n  title: A note on Vienna\n"
+            f"  text_file: doc-vienna.txt\n  sha256: {sha}\n"
+        )
+    with (case_dir / "events" / "main.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "- id: ev-2010-05-05-vienna\n  date: '2010-05-05'\n  type: CONSULT\n  source_actors: [ostia, suria]\n"
+            "  summary: Ostia and Suria meet in Vienna.\n"
+            "  locator: {line: 2, anchor: 'met in Vienna on May 5', document: doc-vienna}\n"
+            "  citations: [doc-vienna]\n"
+        )
+    return sha
+
+
+def test_locator_into_another_document_is_verified_against_its_text(mini_case_dir: Path) -> None:
+    _add_document(mini_case_dir)
+    report = check_case(mini_case_dir)
+    assert report.ok, report.problems
+    assert report.locators_checked == 8
+
+
+def test_locator_into_another_document_that_does_not_match(mini_case_dir: Path) -> None:
+    _add_document(mini_case_dir)
+    f = mini_case_dir / "events" / "main.yaml"
+    _replace(f, "anchor: 'met in Vienna on May 5'", "anchor: 'met in Geneva on May 5'")
+    p = _only(mini_case_dir)
+    assert (p.file, p.field, p.line) == ("events/main.yaml", "locator", _line_of(f, "Geneva"))
+    assert "is not in the paper" in p.message or "does not start" in p.message
+
+
+def test_document_text_that_changed_or_is_missing(mini_case_dir: Path) -> None:
+    _add_document(mini_case_dir)
+    (mini_case_dir / "texts" / "doc-vienna.txt").write_text("Something else entirely.\n", encoding="utf-8")
+    assert "has changed since it was located" in _only(mini_case_dir).message
+    (mini_case_dir / "texts" / "doc-vienna.txt").unlink()
+    assert "expected texts/doc-vienna.txt" in _only(mini_case_dir).message
+
+
+def test_locator_into_an_unknown_document(mini_case_dir: Path) -> None:
+    f = mini_case_dir / "events" / "main.yaml"
+    _replace(
+        f,
+        '{line: 11, anchor: "Ostia threatened to veto"}',
+        '{line: 11, anchor: "Ostia threatened to veto", document: doc-x}',
+    )
+    p = _only(mini_case_dir)
+    assert p.field == "locator" and "unknown document 'doc-x'" in p.message

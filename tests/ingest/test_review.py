@@ -101,13 +101,30 @@ def test_dry_run_writes_nothing(reviewed: tuple[Path, Path]) -> None:
     assert snapshot(case_dir) == before and out.read_bytes() == review_before
 
 
-def test_other_document_into_case_with_paper_is_refused(mini_case_dir: Path, tmp_path: Path) -> None:
+def test_other_document_into_case_with_paper_keeps_its_text_and_locators(mini_case_dir: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "news.txt"
+    doc.write_text("A note.\nOn May 5, 2010 Ostia threatened Norland again.\n", encoding="utf-8")
+    out = tmp_path / "r.yaml"
+    ingest([doc], case=mini_case_dir, out=out)
+    report = review(out, mini_case_dir, accept_all=True)
+    assert report.files == ["events/ingested.yaml", "sources.yaml", "texts/doc-news.txt"]
+    case = load_case(mini_case_dir)
+    ev = case.event(report.added[0])
+    assert ev.citations == ["doc-news"] and ev.locator.document == "doc-news" and ev.locator.line == 2
+    src = case.source("doc-news")
+    assert src.text_file == "doc-news.txt" and src.sha256
+    report_check = check_case(mini_case_dir)
+    assert report_check.ok and report_check.locators_checked == 8  # the paper's 7 and the new document's
+
+
+def test_a_document_changed_since_ingest_is_refused(mini_case_dir: Path, tmp_path: Path) -> None:
     doc = tmp_path / "news.txt"
     doc.write_text("On May 5, 2010 Ostia threatened Norland again.\n", encoding="utf-8")
     out = tmp_path / "r.yaml"
     ingest([doc], case=mini_case_dir, out=out)
+    doc.write_text("On May 6, 2010 nothing happened.\n", encoding="utf-8")
     before = snapshot(mini_case_dir)
-    with pytest.raises(ReviewError, match="not the case's paper"):
+    with pytest.raises(ReviewError, match="has changed since it was ingested"):
         review(out, mini_case_dir, accept_all=True)
     assert snapshot(mini_case_dir) == before
 
@@ -122,7 +139,7 @@ def test_other_document_into_case_without_paper_adds_a_source(mini_case_dir: Pat
     out = tmp_path / "r.yaml"
     ingest([doc], case=mini_case_dir, out=out)
     report = review(out, mini_case_dir, accept_all=True)
-    assert report.files == ["events/ingested.yaml", "sources.yaml"]
+    assert report.files == ["events/ingested.yaml", "sources.yaml", "texts/doc-news.txt"]
     assert (mini_case_dir / "sources.yaml").read_text(encoding="utf-8").startswith(sources_before)
     case = load_case(mini_case_dir)
     ev = case.event(report.added[0])

@@ -322,28 +322,60 @@ def _check_locators(
     problems: list[Problem],
     paper_path: Path | None,
 ) -> tuple[Path | None, int]:
-    if meta is None or meta.paper is None:
-        return None, 0
-    path = paper_path or find_paper(meta, root)
-    if path is None:
-        return None, 0
-    paper = PaperText.read(path)
-    if meta.paper.sha256 and paper.sha256 != meta.paper.sha256:
-        problems.append(
-            Problem(
-                "case.yaml",
-                0,
-                "paper.sha256",
-                f"the paper at {path} has SHA-256 {paper.sha256}, not the one the case was located against",
-            )
-        )
-        return path, 0
-    locs = _locators(t)
-    for lc, rec, fname in locs:
-        reason = paper.check(lc)
+    """Verify every locator: into the paper (when its text is found) and into documents kept in ``texts/``."""
+    paper: PaperText | None = None
+    path: Path | None = None
+    if meta is not None and meta.paper is not None:
+        path = paper_path or find_paper(meta, root)
+        if path is not None:
+            paper = PaperText.read(path)
+            if meta.paper.sha256 and paper.sha256 != meta.paper.sha256:
+                problems.append(
+                    Problem(
+                        "case.yaml",
+                        0,
+                        "paper.sha256",
+                        f"the paper at {path} has SHA-256 {paper.sha256}, not the one the case was located against",
+                    )
+                )
+                paper = None
+    sources = {s.id: (s, loc) for s, loc in t["sources"]}
+    texts: dict[str, PaperText | str] = {}
+
+    def document_text(sid: str) -> PaperText | str:
+        if sid in texts:
+            return texts[sid]
+        if sid not in sources:
+            texts[sid] = f"unknown document {sid!r}: the locator names a source that sources.yaml does not have"
+            return texts[sid]
+        src, _ = sources[sid]
+        if not src.text_file:
+            texts[sid] = f"source {sid!r} has no text_file, so a locator into it cannot be checked"
+            return texts[sid]
+        f = root / "texts" / src.text_file
+        if not f.is_file():
+            texts[sid] = f"the text of {sid!r} is missing: expected texts/{src.text_file} in the case folder"
+            return texts[sid]
+        doc = PaperText.read(f)
+        if src.sha256 and doc.sha256 != src.sha256:
+            texts[sid] = f"texts/{src.text_file} has changed since it was located (SHA-256 differs)"
+            return texts[sid]
+        texts[sid] = doc
+        return doc
+
+    checked = 0
+    for lc, rec, fname in _locators(t):
+        if lc.document is None:
+            if paper is None:
+                continue
+            reason = paper.check(lc)
+        else:
+            doc = document_text(lc.document)
+            reason = doc if isinstance(doc, str) else doc.check(lc)
+        checked += 1
         if reason:
             problems.append(Problem(rec.file, rec.line_of(fname.split(".")[0]), fname, reason))
-    return path, len(locs)
+    return path, checked
 
 
 def _build(root: Path, paper_path: Path | None = None) -> tuple[Case | None, list[Problem], Path | None, int]:

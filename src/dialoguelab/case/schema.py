@@ -108,11 +108,17 @@ class Locator(_Record):
 
     The anchor is a few words (at most 100 characters) that start on ``line`` and may run on
     into the following lines; ``dialoguelab check`` verifies it against the paper text with
-    whitespace normalised. Anchors point at the passage; they are not summaries.
+    whitespace normalised. Anchors point at the passage; they are not summaries. A locator into
+    another document (an ingested study, a statement) names that document's source id in
+    ``document``; the document's text lives in the case folder's ``texts/`` folder.
     """
 
     line: int = Field(ge=1)
     anchor: Annotated[str, StringConstraints(min_length=3, max_length=100)]
+    document: Id | None = Field(
+        default=None,
+        description="source id of the document the line is in (its text is texts/<text_file>); none = the paper",
+    )
 
 
 class Role(_Record):
@@ -167,6 +173,12 @@ class Source(_Record):
     date: PartialDate | None = None
     urls: list[AnyUrl] = Field(default_factory=list)
     locator: Locator | None = None
+    text_file: str | None = Field(
+        default=None, description="file in the case's texts/ folder holding this document's text, for locators"
+    )
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        default=None, description="SHA-256 of text_file, so a changed text is noticed"
+    )
     note: str | None = None
     verified: bool = True
 
@@ -180,6 +192,10 @@ class Source(_Record):
         else:
             if not self.title:
                 raise ValueError("a document needs a title")
+        if self.text_file is not None and (
+            "/" in self.text_file or "\\" in self.text_file or self.text_file.startswith(".")
+        ):
+            raise ValueError("text_file is a plain file name inside the case's texts/ folder")
         return self
 
 

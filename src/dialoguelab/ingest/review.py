@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 import datetime as dt
+import hashlib
 import os
 import re
 import shutil
@@ -42,6 +43,7 @@ from dialoguelab.case.dates import PartialDate
 from dialoguelab.case.schema import EventType
 from dialoguelab.errors import CaseValidationError, InvalidParameterError, Problem
 from dialoguelab.ingest.candidates import IngestResult
+from dialoguelab.ingest.document import read_document
 
 REVIEW_FORMAT = "dialoguelab-review/1"
 STATUSES = ("pending", "accepted", "rejected", "merged")
@@ -296,6 +298,21 @@ def _append_records(existing: str | None, records: list[dict[str, Any]], header:
     return (existing if existing.endswith("\n") else existing + "\n") + block
 
 
+def _document_text(d: Mapping[str, Any]) -> str:
+    """The text an ingested document's locators refer to, read again from its file (unchanged since ingest)."""
+    path = Path(d["path"])
+    try:
+        doc = read_document(path)
+    except OSError as exc:
+        raise ReviewError(
+            f"cannot read {path} again to keep its text with the case ({exc.strerror or exc}): "
+            "run the review from the folder you ingested from, or ingest the document again."
+        ) from None
+    if d.get("sha256") and doc.sha256 != d["sha256"]:
+        raise ReviewError(f"{path} has changed since it was ingested: ingest it again, then review.")
+    return doc.text() + "\n"
+
+
 def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = False) -> MergeReport:
     """Merge the accepted candidates of a review file into a case folder, validated and atomically.
 
@@ -326,6 +343,7 @@ def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = 
     taken = {e.id for e in case.events}
     new_sources: list[dict[str, Any]] = []
     doc_source: dict[str, str] = {}
+    doc_texts: dict[str, str] = {}
     for d in review.get("documents", []):
         if paper_sha and d.get("sha256") == paper_sha:
             if "paper" not in sources:
@@ -333,24 +351,25 @@ def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = 
                     "the case has no source with id 'paper' to cite the paper by: add one to sources.yaml."
                 )
             doc_source[d["path"]] = "paper"
-        elif case.paper_path is not None:
-            raise ReviewError(
-                f"{d['path']} is not the case's paper, and this case checks every locator against its paper "
-                f"({case.paper_path.name}): events from another document cannot be located yet. Ingest the "
-                "case's paper, or add the document to a case built on it."
-            )
         else:
+            # another document: its text goes to texts/<source id>.txt so its locators can be checked
             sid = f"doc-{_slug(Path(d['path']).stem)[:60] or 'document'}"
-            if sid not in sources and sid not in {s["id"] for s in new_sources}:
-                new_sources.append(
-                    {
-                        "id": sid,
-                        "kind": "document",
-                        "title": Path(d["path"]).name,
-                        "note": f"ingested document, sha256 {d.get('sha256', '')}",
-                    }
-                )
             doc_source[d["path"]] = sid
+            if sid in sources or sid in {s["id"] for s in new_sources}:
+                continue
+            text = _document_text(d)
+            text_file = f"{sid}.txt"
+            new_sources.append(
+                {
+                    "id": sid,
+                    "kind": "document",
+                    "title": Path(d["path"]).name,
+                    "text_file": text_file,
+                    "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                    "note": f"ingested document; original file SHA-256 {d.get('sha256', '')}",
+                }
+            )
+            doc_texts[f"texts/{text_file}"] = text
     events: list[dict[str, Any]] = []
     merged_ids: dict[str, str] = {}
     for c in review["candidates"]:
@@ -402,7 +421,11 @@ def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = 
                 "target_actors": [a for a in c.get("target_actors") or [] if a not in c["source_actors"]],
                 "summary": str(c.get("summary") or "").strip()[:600]
                 or f"Ingested event from {Path(c['document']).name}.",
-                "locator": {"line": int(c["locator"]["line"]), "anchor": str(c["locator"]["anchor"])},
+                "locator": {
+                    "line": int(c["locator"]["line"]),
+                    "anchor": str(c["locator"]["anchor"]),
+                    **({"document": src_id} if src_id != "paper" else {}),
+                },
                 "footnotes": fn_numbers,
                 "citations": citations,
                 "tags": ["ingested"],
@@ -423,6 +446,7 @@ def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = 
             ev_path.read_text(encoding="utf-8") if ev_path.is_file() else None, events, header
         )
     }
+    changes.update(doc_texts)
     if new_sources:
         sp = root / "sources.yaml"
         changes["sources.yaml"] = _append_records(
