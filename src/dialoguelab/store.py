@@ -35,7 +35,7 @@ TABLES = (
     "documents",
 )
 
-_SCHEMA_VERSION = "1"
+_SCHEMA_VERSION = "2"
 
 
 def cache_dir() -> Path:
@@ -117,6 +117,11 @@ def _frames(case: Case) -> dict[str, pd.DataFrame]:
                 "errata": e.errata,
                 "tags": list(e.tags),
                 "file": lines.get(f"events:{e.id}", ("", 0))[0],
+                # denormalised for the timeline (the link tables below serve joins and exports)
+                "source_actors": sorted(e.source_actors),
+                "target_actors": sorted(e.target_actors),
+                "footnotes": sorted(e.footnotes),
+                "citations": sorted(e.citations),
             }
         )
         for a in e.source_actors:
@@ -220,6 +225,10 @@ def _frames(case: Case) -> dict[str, pd.DataFrame]:
                 "errata",
                 "tags",
                 "file",
+                "source_actors",
+                "target_actors",
+                "footnotes",
+                "citations",
             ],
         ),
         "event_actors": df(ev_actors, ["event_id", "actor_id", "role"]),
@@ -282,6 +291,9 @@ _TYPES = {
     "parties": "VARCHAR[]",
     "facilitators": "VARCHAR[]",
     "citations": "VARCHAR[]",
+    "source_actors": "VARCHAR[]",
+    "target_actors": "VARCHAR[]",
+    "footnotes": "INTEGER[]",
 }
 
 

@@ -15,6 +15,7 @@ import networkx as nx
 from dialoguelab.case import Case
 from dialoguelab.errors import InvalidParameterError
 from dialoguelab.evidence.actors import actor_network
+from dialoguelab.output import to_jsonable
 from dialoguelab.store import TABLES, open_store
 
 FORMATS = ("csv", "parquet", "json")
@@ -46,7 +47,7 @@ def export_case(
                     if flat[col].dtype == object and any(
                         hasattr(v, "__len__") and not isinstance(v, str) for v in flat[col]
                     ):
-                        flat[col] = flat[col].map(lambda v: json.dumps(list(v)) if v is not None else None)
+                        flat[col] = flat[col].map(lambda v: json.dumps(to_jsonable(list(v))) if v is not None else None)
                 flat.to_csv(tmp / f"{name}.csv", index=False)
             if "parquet" in formats:
                 df.to_parquet(tmp / f"{name}.parquet", index=False)

@@ -53,11 +53,11 @@ def _where(
     if actor is not None:
         actor_id = case.actor(actor).id
         if role == "any":
-            clauses.append("e.id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)")
-            params.append(actor_id)
+            clauses.append("(list_contains(e.source_actors, ?) OR list_contains(e.target_actors, ?))")
+            params += [actor_id, actor_id]
         else:
-            clauses.append("e.id IN (SELECT event_id FROM event_actors WHERE actor_id = ? AND role = ?)")
-            params += [actor_id, role]
+            clauses.append(f"list_contains(e.{role}_actors, ?)")
+            params.append(actor_id)
     if event_type:
         types = [t.strip().upper() for t in event_type.split(",") if t.strip()]
         bad = [t for t in types if t not in EventType.__members__]
@@ -81,7 +81,7 @@ def _where(
     if footnote is not None:
         if isinstance(footnote, bool) or not isinstance(footnote, int) or footnote < 1:
             raise InvalidParameterError(f"The 'footnote' parameter must be a positive integer. Got {footnote!r}.")
-        clauses.append("e.id IN (SELECT event_id FROM event_footnotes WHERE number = ?)")
+        clauses.append("list_contains(e.footnotes, ?)")
         params.append(footnote)
     text = check_text("text", text)
     if text is not None:
@@ -145,17 +145,8 @@ def timeline(
     limit = check_limit(limit)
     where, params = _where(case, actor, role, event_type, date_from, date_to, footnote, text)
     sql = f"""
-        SELECT e.id, e.date, e.end_date, e.precision, e.type,
-          coalesce((SELECT list(actor_id ORDER BY actor_id) FROM event_actors a
-                    WHERE a.event_id = e.id AND a.role = 'source'), []) AS source_actors,
-          coalesce((SELECT list(actor_id ORDER BY actor_id) FROM event_actors a
-                    WHERE a.event_id = e.id AND a.role = 'target'), []) AS target_actors,
-          e.summary,
-          coalesce((SELECT list(number ORDER BY number) FROM event_footnotes f WHERE f.event_id = e.id), [])
-            AS footnotes,
-          coalesce((SELECT list(source_id ORDER BY source_id) FROM event_citations c WHERE c.event_id = e.id), [])
-            AS citations,
-          e.line, e.errata, e.date_note
+        SELECT e.id, e.date, e.end_date, e.precision, e.type, e.source_actors, e.target_actors, e.summary,
+          e.footnotes, e.citations, e.line, e.errata, e.date_note
         FROM events e WHERE {where}
         ORDER BY e.first_day, e.precision = 'year', e.precision = 'month', e.id
     """
