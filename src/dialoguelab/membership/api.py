@@ -1,11 +1,20 @@
 """Public surface of the membership engine (DataFrames and plain objects).
 
+The models (rules, world, outcomes, vote model, power indices, scenarios) and, for front ends, one
+function per page or table (:mod:`dialoguelab.membership.views`): ``recognition_counts``,
+``recognition_table``, ``recognition_view``, ``key_figures``, ``body_outcomes``, ``body_rules``,
+``kosovo_memberships``, ``membership_sources``, ``what_if_scenario`` and ``explorer_view``.
+
 >>> from dialoguelab.membership import api
 >>> api.outcome("NATO", "2024-06-01").blocking
 ['ESP', 'GRC', 'ROU', 'SVK']
+>>> api.recognition_counts("2020-01-01")["serbia_position"] < api.recognition_counts("2020-01-01")["kosovo_position"]
+True
 """
 
 from __future__ import annotations
+
+import pandas as pd
 
 from dialoguelab.membership.data import MembershipData, load_membership, load_membership_for_case
 from dialoguelab.membership.leverage import leverage
@@ -34,11 +43,27 @@ from dialoguelab.membership.rules import (
     rule_from_dict,
 )
 from dialoguelab.membership.scenarios import Scenario, compare, load_scenario, parse_scenario, series
+from dialoguelab.membership.views import (
+    RECOGNITION_STATUSES,
+    RecognitionView,
+    UnknownStateCodeError,
+    body_outcomes,
+    body_rules,
+    explorer_view,
+    key_figures,
+    kosovo_memberships,
+    membership_sources,
+    recognition_counts,
+    recognition_table,
+    recognition_view,
+    what_if_scenario,
+)
 from dialoguelab.membership.votes import (
     AdmissionResult,
     Calibration,
     admission_probability,
     calibrate,
+    calibration_cache_dir,
     joint_distribution,
     marginal_distribution,
     monte_carlo_probability,
@@ -85,6 +110,7 @@ __all__ = [
     "Calibration",
     "admission_probability",
     "calibrate",
+    "calibration_cache_dir",
     "joint_distribution",
     "marginal_distribution",
     "monte_carlo_probability",
@@ -92,6 +118,19 @@ __all__ = [
     "World",
     "world",
     "recognitions",
+    "RECOGNITION_STATUSES",
+    "RecognitionView",
+    "UnknownStateCodeError",
+    "body_outcomes",
+    "body_rules",
+    "explorer_view",
+    "key_figures",
+    "kosovo_memberships",
+    "membership_sources",
+    "recognition_counts",
+    "recognition_table",
+    "recognition_view",
+    "what_if_scenario",
 ]
 
 
@@ -101,24 +140,6 @@ def recognitions(
     position: str = "kosovo",
     root: str | None = None,
     include_unverified: bool = False,
-):  # noqa: ANN201 - DataFrame
-    """Recognition of the applicant state by state on a day, with both positions on withdrawals."""
-    import pandas as pd
-
-    data = load_membership(root)
-    w = world(on, position=position, root=root, include_unverified=include_unverified)
-    rows = []
-    for iso, r in sorted(data.recognitions.items()):
-        rows.append(
-            {
-                "iso3": iso,
-                "state": r.state,
-                "recognized_on": str(r.recognized_on) if r.recognized_on else None,
-                "withdrawal_claimed_on": str(r.withdrawal_date()) if r.withdrawal_date() else None,
-                "kosovo_position": r.kosovo_position,
-                "verified": r.verified,
-                "status": "recognizes" if w.recognizes(iso) else (w._recognition.get(iso) or "excluded"),
-                "sources": ";".join(r.sources),
-            }
-        )
-    return pd.DataFrame(rows)
+) -> pd.DataFrame:
+    """Recognition of the applicant state by state on a day (same as :func:`recognition_table`)."""
+    return recognition_table(on, position, root, include_unverified=include_unverified)

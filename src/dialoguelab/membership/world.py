@@ -107,6 +107,12 @@ class World:
     def recognizes(self, iso3: str) -> bool:
         return self._recognition.get(iso3) == "recognizes"
 
+    def recognition_status(self, iso3: str) -> str | None:
+        """``"recognizes"``, ``"withdrew"`` (a withdrawal applied under this position or scenario), or
+        ``None`` when no recognition is in force on this day (none recorded, not yet made, or a row
+        excluded as unverified or undated)."""
+        return self._recognition.get(iso3)
+
     def recognizer_count(self) -> int:
         """States recognising the applicant on this day (under the chosen position)."""
         return sum(1 for s in self._recognition.values() if s == "recognizes")

@@ -10,22 +10,25 @@ __all__ = ["router", "WhatIf", "scenario_from_toggles"]
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from pydantic import StringConstraints
 
-from dialoguelab.errors import DialoguelabError, UnknownIdError
+from dialoguelab.errors import CaseError
 from dialoguelab.membership.api import (
     Scenario,
+    UnknownStateCodeError,
     admission_probability,
     body_power,
+    body_rules,
     compare,
-    load_membership,
+    explorer_view,
     outcome,
     series,
+    what_if_scenario,
 )
-from dialoguelab.membership.scenarios import Change
 from dialoguelab.web.deps import CaseDep
 from dialoguelab.web.params import DayParam, FormatParam
 from dialoguelab.web.render import render_page
@@ -96,31 +99,20 @@ WhatIfDep = Annotated[WhatIf, Depends(what_if)]
 
 
 def scenario_from_toggles(case: Any, toggles: WhatIf) -> Scenario | None:
-    """The :class:`Scenario` the toggles describe (``None`` for the baseline).
+    """The :class:`Scenario` the toggles describe (``None`` for the baseline), from
+    :func:`dialoguelab.membership.api.what_if_scenario`.
 
     Unknown state codes are a 422 naming the parameter.
     """
     if not toggles.active:
         return None
-    data = load_membership(case.root)
-    changes: list[Change] = []
-    for field, make in (
-        ("recognize", lambda s: Change(action="recognize", state=s)),
-        ("withdraw", lambda s: Change(action="withdraw", state=s)),
-        ("abstain", lambda s: Change(action="set_vote", state=s, vote="abstain")),
-    ):
-        for code in toggles.codes(field):
-            try:
-                iso = data.state(code)
-            except UnknownIdError as exc:
-                raise RequestValidationError(
-                    [{"loc": ("query", field), "msg": str(exc), "type": "value_error"}]
-                ) from None
-            changes.append(make(iso))
-    if toggles.serbia_drops:
-        changes.append(Change(action="serbia_drops_objection"))
-    described = ", ".join(f"{k}={v}" for k, v in toggles.query().items())
-    return Scenario(name="what-if", description=described, changes=changes)
+    try:
+        return what_if_scenario(case.root, recognize=toggles.recognize, withdraw=toggles.withdraw,
+                                abstain=toggles.abstain, serbia_drops=toggles.serbia_drops)
+    except UnknownStateCodeError as exc:
+        raise RequestValidationError(
+            [{"loc": ("query", exc.parameter), "msg": str(exc), "type": "value_error"}]
+        ) from None
 
 
 def _outcome_dict(case: Any, body: str, date: str | None, position: str, scenario: Scenario | None) -> dict[str, Any]:
@@ -138,17 +130,7 @@ def api_bodies(case: CaseDep) -> list[dict[str, Any]]:
 
 
 def _bodies(case: Any) -> list[dict[str, Any]]:
-    data = load_membership(case.root)
-    out = []
-    for b in data.bodies.values():
-        out.append({
-            "id": b.id, "name": b.name, "aliases": list(b.aliases), "membership_note": b.membership_note,
-            "citations": list(b.citations),
-            "stages": [{"id": st.id, "name": st.name, "rule": st.rule.describe(), "legal_basis": st.legal_basis,
-                        "note": st.note, "modelled": st.modelled, "citations": list(st.citations)}
-                       for st in data.stages[b.id]],
-        })
-    return jsonable(out)
+    return jsonable(body_rules(case.root))
 
 
 @router.get("/api/v1/membership/outcome", summary="A body's outcome for Kosovo on a day (and under toggles)")
@@ -201,23 +183,11 @@ def page_membership(request: Request, case: CaseDep, toggles: WhatIfDep,
                                                pattern=r"^[A-Za-z][A-Za-z0-9 _.\-]*$")] = "un",
                     date: DayParam = None, position: PositionParam = "kosovo") -> HTMLResponse:
     try:
-        bodies = _bodies(case)
-    except DialoguelabError as exc:
+        view = explorer_view(body, date or None, scenario=scenario_from_toggles(case, toggles), position=position,
+                             root=case.root)
+    except CaseError as exc:  # the case has no (valid) membership data
         return render_page(request, "membership.html", "membership", {"unavailable": str(exc)})
-    scen = scenario_from_toggles(case, toggles)
-    base = _outcome_dict(case, body, date, position, None)
-    base_p = _admission_dict(case, body, date, position, None)
-    ctx: dict[str, Any] = {
-        "bodies": bodies, "body": next(b for b in bodies if b["id"] == base["body"]), "date": base["date"],
-        "position": position, "toggles": toggles, "baseline": base, "baseline_admission": base_p,
-        "scenario": None, "scenario_admission": None,
-        "compare": frame_records(compare(scen or Scenario(name="baseline"), base["date"], position=position,
-                                         root=case.root)),
-        "query": request.url.query,
-        "power_types": frame_records(body_power(base["body"], base["date"], root=case.root, by_type=True)),
-        "power": frame_records(body_power(base["body"], base["date"], root=case.root)),
-    }
-    if scen is not None:
-        ctx["scenario"] = _outcome_dict(case, body, date, position, scen)
-        ctx["scenario_admission"] = _admission_dict(case, body, date, position, scen)
+    ctx: dict[str, Any] = {k: frame_records(v) if isinstance(v, pd.DataFrame) else jsonable(v)
+                           for k, v in view.items()}
+    ctx.update(toggles=toggles, query=request.url.query)
     return render_page(request, "membership.html", "membership", ctx)

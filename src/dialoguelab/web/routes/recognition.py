@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from dialoguelab.errors import DialoguelabError
-from dialoguelab.membership.api import recognitions, world
+from dialoguelab.membership.api import recognition_table, recognition_view
 from dialoguelab.web.deps import CaseDep
 from dialoguelab.web.geo import KOSOVO_ID, kosovo_on_map, map_available
 from dialoguelab.web.params import DayParam, FormatParam
@@ -31,10 +31,8 @@ START = dt.date(2008, 2, 17)  # Kosovo's declaration of independence: the slider
 
 
 def _payload(case: Any, date: str | None, position: str) -> dict[str, Any]:
-    df = recognitions(date or None, position=position, root=str(case.root))
-    day = world(date or None, position="kosovo", root=case.root).date
-    counts = {p: world(day, position=p, root=case.root).recognizer_count() for p in ("kosovo", "serbia")}
-    return table_payload(df, date=day.isoformat(), position=position, counts=counts)
+    view = recognition_view(date or None, position, case.root)
+    return table_payload(view.table, date=view.date, position=view.position, counts=view.counts)
 
 
 @router.get("/api/v1/recognitions", responses=CSV,
@@ -42,10 +40,10 @@ def _payload(case: Any, date: str | None, position: str) -> dict[str, Any]:
 def api_recognitions(case: CaseDep, date: DayParam = None, position: PositionParam = "kosovo",
                      format: FormatParam = "json") -> Any:
     """Each state with its recognition date, any withdrawal Serbia claims, Kosovo's position on it, the
-    status on ``date`` under ``position``, and sources; ``counts`` gives the number of recognising states
-    under Kosovo's and under Serbia's view."""
+    status on ``date`` under ``position`` (recognizes, withdrew, not_yet, unverified), and sources;
+    ``counts`` gives the number of recognising states under Kosovo's and under Serbia's view."""
     if wants_csv(format):
-        return csv_response(recognitions(date or None, position=position, root=str(case.root)), "recognitions.csv")
+        return csv_response(recognition_table(date or None, position, case.root), "recognitions.csv")
     return _payload(case, date, position)
 
 
