@@ -191,3 +191,27 @@ def test_not_a_review_file(tmp_path: Path) -> None:
     p.write_text("a: 1\n")
     with pytest.raises(ReviewError, match="is not a review file"):
         load_review(p)
+
+
+def test_quotations_of_merged_events_are_merged_with_their_speaker(mini_case_dir: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "statement.txt"
+    doc.write_text(
+        "On May 5, 2010 Ivan Envoy condemned the plan and said it was \u201ca grave mistake for the region\u201d.\n", encoding="utf-8"
+    )
+    out = tmp_path / "r.yaml"
+    ingest([doc], case=mini_case_dir, out=out)
+    before = (mini_case_dir / "quotations.yaml").read_text(encoding="utf-8")
+    report = review(out, mini_case_dir, accept_all=True)
+    assert "quotations.yaml" in report.files and len(report.quotations) == 1
+    assert (mini_case_dir / "quotations.yaml").read_text(encoding="utf-8").startswith(before)
+    case = load_case(mini_case_dir)
+    q = next(q for q in case.quotations if q.id == report.quotations[0])
+    assert (q.speaker, q.text, q.event) == ("ivan-envoy", "a grave mistake for the region", report.added[0])
+    assert q.locator.document == "doc-statement" and check_case(mini_case_dir).ok
+    # ingesting and merging the same statement again adds no second copy of the words
+    doc2 = tmp_path / "again.txt"
+    doc2.write_text(doc.read_text(encoding="utf-8").replace("May 5", "May 6"), encoding="utf-8")
+    out2 = tmp_path / "r2.yaml"
+    ingest([doc2], case=mini_case_dir, out=out2)
+    again = review(out2, mini_case_dir, accept_all=True)
+    assert again.quotations == [] and any("already in the case" in s for s in again.quotations_skipped)

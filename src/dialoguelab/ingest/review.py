@@ -77,6 +77,8 @@ class MergeReport:
     rejected: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    quotations: list[str] = field(default_factory=list)
+    quotations_skipped: list[str] = field(default_factory=list)
     dry_run: bool = False
     preview: dict[str, str] = field(default_factory=dict)
 
@@ -88,6 +90,8 @@ class MergeReport:
             "rejected": self.rejected,
             "pending": self.pending,
             "files": self.files,
+            "quotations": self.quotations,
+            "quotations_skipped": self.quotations_skipped,
             "dry_run": self.dry_run,
         }
 
@@ -298,6 +302,16 @@ def _append_records(existing: str | None, records: list[dict[str, Any]], header:
     return (existing if existing.endswith("\n") else existing + "\n") + block
 
 
+def _unique(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``… whichever is free; the result is added to ``taken``."""
+    out, n = base, 1
+    while out in taken:
+        n += 1
+        out = f"{base}-{n}"
+    taken.add(out)
+    return out
+
+
 def _document_text(d: Mapping[str, Any]) -> str:
     """The text an ingested document's locators refer to, read again from its file (unchanged since ingest)."""
     path = Path(d["path"])
@@ -371,6 +385,9 @@ def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = 
             )
             doc_texts[f"texts/{text_file}"] = text
     events: list[dict[str, Any]] = []
+    quotes: list[dict[str, Any]] = []
+    known_quotes = {q.text.strip() for q in case.quotations}
+    taken_quotes = {q.id for q in case.quotations}
     merged_ids: dict[str, str] = {}
     for c in review["candidates"]:
         status = c.get("status", "pending")
@@ -434,6 +451,32 @@ def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = 
         events.append(ev)
         merged_ids[c["id"]] = ev["id"]
         report.added.append(ev["id"])
+        for q in c.get("quotations") or []:
+            words = str(q.get("text") or "").strip()
+            if not q.get("speaker_id") or len(words) < 2:
+                report.quotations_skipped.append(f"{c['id']}: {words[:40]!r} (no speaker resolved)")
+                continue
+            if words in known_quotes:
+                report.quotations_skipped.append(f"{c['id']}: {words[:40]!r} (already in the case)")
+                continue
+            known_quotes.add(words)
+            qid = _unique(f"q-{ev['date']}-{q['speaker_id']}", taken_quotes)
+            quotes.append(
+                {
+                    "id": qid,
+                    "speaker": q["speaker_id"],
+                    "date": ev["date"],
+                    "text": words,
+                    "event": ev["id"],
+                    "locator": {
+                        "line": int(q["line"]),
+                        "anchor": str(q["anchor"]),
+                        **({"document": src_id} if src_id != "paper" else {}),
+                    },
+                    "citations": list(citations),
+                }
+            )
+            report.quotations.append(qid)
     if not events:
         return report
     header = (
@@ -447,6 +490,11 @@ def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = 
         )
     }
     changes.update(doc_texts)
+    if quotes:
+        qp = root / "quotations.yaml"
+        changes["quotations.yaml"] = _append_records(
+            qp.read_text(encoding="utf-8") if qp.is_file() else None, quotes, ""
+        )
     if new_sources:
         sp = root / "sources.yaml"
         changes["sources.yaml"] = _append_records(
