@@ -196,7 +196,8 @@ def test_not_a_review_file(tmp_path: Path) -> None:
 def test_quotations_of_merged_events_are_merged_with_their_speaker(mini_case_dir: Path, tmp_path: Path) -> None:
     doc = tmp_path / "statement.txt"
     doc.write_text(
-        "On May 5, 2010 Ivan Envoy condemned the plan and said it was \u201ca grave mistake for the region\u201d.\n", encoding="utf-8"
+        "On May 5, 2010 Ivan Envoy condemned the plan and said it was \u201ca grave mistake for the region\u201d.\n",
+        encoding="utf-8",
     )
     out = tmp_path / "r.yaml"
     ingest([doc], case=mini_case_dir, out=out)
