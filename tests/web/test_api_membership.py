@@ -171,3 +171,27 @@ def test_map_page_without_membership_data(mini_client):
     assert r.status_code == 200 and "no recognition data" in r.text
     r = mini_client.get("/membership")
     assert r.status_code == 200 and "no membership data" in r.text
+
+
+def test_admission_api_labels_consensus_stages(client, case):
+    got = client.get("/api/v1/membership/admission", params={"body": "nato", "date": DAY, "recognize": FIVE}).json()
+    want = admission_probability("nato", DAY, root=case.root, scenario=_five())
+    assert got["probability"] == want.probability == 1.0
+    assert got["basis"] == "declared_positions" and got["label"] == want.label
+    assert [s["procedure"] for s in got["stages"]] == ["consensus", "ratification"]
+    assert all(s["label"] == "follows declared positions; not a ballot" for s in got["stages"])
+    uni = client.get("/api/v1/membership/admission", params={"body": "unesco", "date": "2015-11-09"}).json()
+    assert uni["basis"] == "vote_model" and "recorded vote" in uni["label"]
+
+
+def test_membership_page_shows_procedures_and_basis(client, case):
+    r = client.get("/membership", params={"body": "nato", "date": DAY})
+    assert r.status_code == 200
+    assert 'id="procedure-invitation"' in r.text and 'data-procedure="consensus"' in r.text
+    assert 'data-basis="declared_positions"' in r.text
+    assert "follows declared positions; not a ballot" in r.text
+    assert 'href="/sources#src-nato-consensus-decision-making"' in r.text
+    r = client.get("/membership", params={"body": "interpol", "date": "2018-11-20"})
+    assert 'data-procedure="secret_ballot"' in r.text and "(not verified)" in r.text
+    rows = client.get("/api/v1/membership/compare", params={"date": DAY}).json()["rows"]
+    assert {r["body"]: r["probability_basis"] for r in rows}["osce"] == "declared_positions"

@@ -166,7 +166,9 @@ def register(app: typer.Typer) -> None:
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
     ) -> None:
-        """Exact tally distribution and probability of admission under the calibrated vote model.
+        """Probability of admission: the calibrated vote model for stages decided by a ballot, declared
+        positions (0 or 1) for stages decided by consensus or ratification; each stage shows its
+        procedure and how its probability was obtained.
 
         Example: dialoguelab admission --org UNESCO --on 2015-11-09
         """
@@ -186,15 +188,27 @@ def register(app: typer.Typer) -> None:
             _json(asdict(r))
             return
         _out.print(f"[bold]{r.body}[/bold] on {r.date}: probability of admission {r.probability:.4g}")
+        _out.print(f"  basis: {r.label}", markup=False)
         for s in r.stages:
+            proc = (s.procedure or "procedure not recorded").replace("_", " ")
+            if s.procedure and not s.procedure_verified:
+                proc += ", not verified"
             if not s.modelled:
-                _out.print(f"- {s.name}: not modelled (assumed to pass)", markup=False)
+                _out.print(f"- {s.name} [{proc}]: not modelled (assumed to pass)", markup=False)
                 continue
             e = s.expected
+            if s.method == "declared_positions":
+                _out.print(
+                    f"- {s.name} [{proc}]: {s.members} members; derived positions yes {e['yes']:.0f}, "
+                    f"no {e['no']:.0f}, abstain {e['abstain']:.0f}, absent {e['absent']:.0f}; "
+                    f"{'passes' if s.probability == 1.0 else 'blocked'} ({s.label})",
+                    markup=False,
+                )
+                continue
             _out.print(
-                f"- {s.name}: {s.members} voters; expected yes {e['yes']:.1f}, no {e['no']:.1f}, abstain "
-                f"{e['abstain']:.1f}, absent {e['absent']:.1f}; votes needed at the expected turnout: "
-                f"{s.required_at_expected}; P(pass) = {s.probability:.4g}",
+                f"- {s.name} [{proc}]: {s.members} voters; expected yes {e['yes']:.1f}, no {e['no']:.1f}, "
+                f"abstain {e['abstain']:.1f}, absent {e['absent']:.1f}; votes needed at the expected "
+                f"turnout: {s.required_at_expected}; P(pass) = {s.probability:.4g} ({s.label})",
                 markup=False,
             )
             dist = s.yes_distribution

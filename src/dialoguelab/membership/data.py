@@ -26,6 +26,7 @@ __all__ = [
     "KosovoMembershipRow",
     "OrganChange",
     "OrganSpec",
+    "Procedure",
     "StageSpec",
     "BodySpec",
     "MembershipData",
@@ -41,7 +42,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from dialoguelab.case.dates import PartialDate
 from dialoguelab.case.schema import Source
@@ -178,7 +187,18 @@ class OrganSpec(_Row):
     same_as_body: bool = False
 
 
+Procedure = Literal["secret_ballot", "recorded_vote", "consensus", "ratification"]
+
+
 class StageSpec(_Row):
+    """One admission stage as written in ``organizations.yaml``.
+
+    ``procedure`` says how the organ decides: ``secret_ballot``, ``recorded_vote``, ``consensus`` (no
+    vote: adopted unless someone objects) or ``ratification`` (each member ratifies on its own).
+    ``procedure_verified: true`` needs ``procedure_citations``; an unverified procedure is a working
+    assumption, explained in ``procedure_note``.
+    """
+
     id: Id
     name: str
     organ: OrganSpec
@@ -188,6 +208,20 @@ class StageSpec(_Row):
     legal_basis: str
     citations: list[str] = Field(min_length=1)
     completed_for_applicant: PartialDate | None = None
+    procedure: Procedure | None = None
+    procedure_verified: bool = False
+    procedure_note: str | None = None
+    procedure_citations: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _verified_needs_citation(self) -> StageSpec:
+        if self.procedure_verified and (self.procedure is None or not self.procedure_citations):
+            raise ValueError(
+                "procedure_verified: true needs a procedure and at least one procedure_citations entry "
+                "(a source id in sources.yaml); otherwise set procedure_verified: false and explain in "
+                "procedure_note"
+            )
+        return self
 
 
 class BodySpec(_Row):
@@ -417,6 +451,9 @@ def _load_cached(folder_s: str, signature: tuple[tuple[str, float, int], ...]) -
         built: list[Stage] = []
         for s in b.admission:
             check_sources("organizations.yaml", line, s.citations, f"admission.{s.id}.citations")
+            check_sources(
+                "organizations.yaml", line, s.procedure_citations, f"admission.{s.id}.procedure_citations"
+            )
             try:
                 rule: Rule = rule_from_dict(s.rule, f"{b.id}.admission.{s.id}.rule")
             except Exception as exc:  # InvalidParameterError from the algebra
@@ -432,6 +469,10 @@ def _load_cached(folder_s: str, signature: tuple[tuple[str, float, int], ...]) -
                     s.organ.model_dump(by_alias=True),
                     " ".join(x for x in (s.organ_note, s.rule_note) if x),
                     str(s.completed_for_applicant) if s.completed_for_applicant else None,
+                    s.procedure,
+                    s.procedure_verified,
+                    s.procedure_note or "",
+                    tuple(s.procedure_citations),
                 )
             )
         stages[b.id] = tuple(built)

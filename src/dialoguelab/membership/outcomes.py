@@ -72,6 +72,8 @@ class StageOutcome:
     citations: list[str]
     note: str = ""
     completed_for_applicant: str | None = None
+    procedure: str | None = None
+    procedure_verified: bool = False
 
 
 @dataclass
@@ -287,6 +289,8 @@ def _stage_outcomes(w: World, body_id: str) -> tuple[list[StageOutcome], list[tu
                     list(st.citations),
                     st.note,
                     st.completed_for_applicant,
+                    st.procedure,
+                    st.procedure_verified,
                 )
             )
             continue
@@ -310,6 +314,8 @@ def _stage_outcomes(w: World, body_id: str) -> tuple[list[StageOutcome], list[tu
                 list(st.citations),
                 st.note,
                 st.completed_for_applicant,
+                st.procedure,
+                st.procedure_verified,
             )
         )
         modelled.append((st, b))

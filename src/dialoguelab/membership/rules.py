@@ -22,6 +22,8 @@ when ``strict`` (more than half). A base of zero never passes.
 from __future__ import annotations
 
 __all__ = [
+    "PROCEDURES",
+    "PROCEDURES_WITHOUT_BALLOT",
     "VOTES",
     "Vote",
     "Base",
@@ -52,6 +54,12 @@ from dialoguelab.errors import InvalidParameterError
 
 Vote = Literal["yes", "no", "abstain", "absent"]
 VOTES: tuple[Vote, ...] = ("yes", "no", "abstain", "absent")
+#: How an organ takes a decision: a vote whose individual votes are secret, a vote whose individual
+#: votes are public, a decision without a vote (adopted unless a member objects), or ratification by
+#: each member under its own constitutional procedure.
+PROCEDURES: tuple[str, ...] = ("secret_ballot", "recorded_vote", "consensus", "ratification")
+#: Procedures in which no ballot is cast: the outcome follows the members' declared positions.
+PROCEDURES_WITHOUT_BALLOT: frozenset[str] = frozenset({"consensus", "ratification"})
 
 
 class Base(StrEnum):
@@ -372,32 +380,64 @@ class Consensus(Rule):
 
 @dataclass(frozen=True)
 class Unanimity(Rule):
-    """Every member votes yes; with ``abstention_blocks=False`` abstentions do not prevent adoption."""
+    """Every member votes yes, except that some non-yes votes may be allowed not to block.
+
+    Parameters
+    ----------
+    abstention_blocks : bool, default=True
+        Whether an abstention prevents adoption. ``False`` encodes TFEU Art. 238(4): "abstentions by
+        members present in person or represented shall not prevent the adoption by the Council of acts
+        which require unanimity" (the same rule for the European Council in TFEU Art. 235(1)).
+    absence_blocks : bool, optional
+        Whether a member that stays away prevents adoption; default: the same as ``abstention_blocks``
+        (the behaviour before this parameter existed). TFEU Art. 238(4) covers only members present or
+        represented, so the EU's stages set ``abstention_blocks: false, absence_blocks: true``.
+    """
 
     abstention_blocks: bool = True
+    absence_blocks: bool | None = None
     kind: str = "unanimity"
 
+    @property
+    def blocking_votes(self) -> tuple[str, ...]:
+        """The votes that block: always ``no``; ``abstain`` and ``absent`` as configured."""
+        absent = self.abstention_blocks if self.absence_blocks is None else self.absence_blocks
+        return ("no",) + (("abstain",) if self.abstention_blocks else ()) + (("absent",) if absent else ())
+
     def describe(self) -> str:
-        return "unanimity" + ("" if self.abstention_blocks else " (abstentions do not block)")
+        bad = self.blocking_votes
+        if "abstain" in bad and "absent" in bad:
+            return "unanimity"
+        if "absent" in bad:
+            return "unanimity (abstentions of members present or represented do not block; absence does)"
+        if "abstain" in bad:
+            return "unanimity (absence does not block; abstentions do)"
+        return "unanimity (abstentions do not block)"
 
     def evaluate(self, ballot: Ballot) -> Evaluation:
         t = ballot.tally()
-        bad = ("no", "abstain", "absent") if self.abstention_blocks else ("no",)
+        bad = self.blocking_votes
         blockers = tuple(m for m in ballot.members if ballot.vote(m) in bad)
         ok = not blockers and len(ballot.members) > 0
-        need = len(ballot.members) if self.abstention_blocks else None
+        every = len(bad) == 3
+        need = len(ballot.members) if every else None
         lines = [
             f"members: {len(ballot.members)}; yes {t.yes}, no {t.no}, abstain {t.abstain}, absent {t.absent}",
             "passes" if ok else f"blocked by {len(blockers)}: {', '.join(blockers)}",
         ]
-        margin = (t.yes - len(ballot.members)) if self.abstention_blocks else -len(blockers)
+        if not every:
+            lines.insert(1, "blocking votes: " + ", ".join(bad))
+        margin = (t.yes - len(ballot.members)) if every else -len(blockers)
         return Evaluation(self.describe(), ok, lines, t, need, margin, blockers)
 
     def veto_players(self, members: Iterable[str]) -> frozenset[str]:
         return frozenset(members)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "abstention_blocks": self.abstention_blocks}
+        out: dict[str, Any] = {"kind": self.kind, "abstention_blocks": self.abstention_blocks}
+        if self.absence_blocks is not None:
+            out["absence_blocks"] = self.absence_blocks
+        return out
 
 
 @dataclass(frozen=True)
@@ -478,7 +518,11 @@ class AllOf(Rule):
 
 @dataclass(frozen=True)
 class Stage:
-    """One step of an admission procedure: a rule voted in an organ, with its legal source."""
+    """One step of an admission procedure: a rule voted in an organ, with its legal source.
+
+    ``procedure`` says how the organ decides (one of :data:`PROCEDURES`, ``None`` when the data do not
+    say); ``procedure_verified`` is ``False`` when that was not checked against a source.
+    """
 
     id: str
     name: str
@@ -488,6 +532,19 @@ class Stage:
     organ: Mapping[str, Any] = field(default_factory=dict)
     note: str = ""
     completed_for_applicant: str | None = None
+    procedure: str | None = None
+    procedure_verified: bool = False
+    procedure_note: str = ""
+    procedure_citations: tuple[str, ...] = ()
+
+    @property
+    def ballot_taken(self) -> bool:
+        """Whether members cast votes in the organ (``secret_ballot``, ``recorded_vote`` or unknown).
+
+        ``consensus`` (no vote: adopted unless someone objects) and ``ratification`` (each member
+        ratifies on its own) are not ballots; their outcome follows the members' declared positions.
+        """
+        return self.procedure not in PROCEDURES_WITHOUT_BALLOT
 
     @property
     def modelled(self) -> bool:
@@ -519,7 +576,7 @@ def rule_from_dict(data: Mapping[str, Any], where: str = "rule") -> Rule:
         "quota": {"min_yes"},
         "veto": {"vetoers"},
         "consensus": set(),
-        "unanimity": {"abstention_blocks"},
+        "unanimity": {"abstention_blocks", "absence_blocks"},
         "weighted_quota": {"weights", "quota"},
         "all_of": {"rules"},
     }
@@ -547,7 +604,10 @@ def rule_from_dict(data: Mapping[str, Any], where: str = "rule") -> Rule:
         if kind == "consensus":
             return Consensus()
         if kind == "unanimity":
-            return Unanimity(bool(data.get("abstention_blocks", True)))
+            absence = data.get("absence_blocks")
+            return Unanimity(
+                bool(data.get("abstention_blocks", True)), None if absence is None else bool(absence)
+            )
         if kind == "weighted_quota":
             return WeightedQuota(
                 tuple((str(k), int(v)) for k, v in dict(data["weights"]).items()), int(data["quota"])

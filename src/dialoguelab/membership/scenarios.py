@@ -178,7 +178,9 @@ def compare(
     """Every body's outcome and admission probability, baseline beside scenario.
 
     Returns a DataFrame with one row per body: ``body``, ``baseline_passed``, ``scenario_passed``,
-    ``baseline_blocking``, ``scenario_blocking``, ``baseline_probability``, ``scenario_probability``.
+    ``baseline_blocking``, ``scenario_blocking``, ``baseline_probability``, ``scenario_probability``,
+    ``probability_basis`` (``vote_model``, ``declared_positions`` or ``mixed``: see
+    :class:`~dialoguelab.membership.votes.AdmissionResult`).
     """
     import pandas as pd
 
@@ -216,6 +218,7 @@ def compare(
                 "scenario_blocking": ", ".join(scen.blocking),
                 "baseline_probability": float(pb.probability),
                 "scenario_probability": float(ps.probability),
+                "probability_basis": pb.basis,
             }
         )
     return pd.DataFrame(rows)
@@ -244,7 +247,9 @@ def series(
 ) -> pd.DataFrame:
     """Admission probability and deterministic outcome per body, month by month.
 
-    Returns a long DataFrame: ``date``, ``body``, ``probability``, ``passed``, ``recognizers``.
+    Returns a long DataFrame: ``date``, ``body``, ``probability``, ``probability_basis`` (how the
+    probability was obtained: ``vote_model``, ``declared_positions`` or ``mixed``), ``passed``,
+    ``recognizers``.
     The first row is ``start`` (default: the declaration of independence, 17 February 2008), then
     the first day of every month up to ``end`` (default: today).
     """
@@ -283,6 +288,7 @@ def series(
                     "date": d,
                     "body": bid,
                     "probability": float(p.probability),
+                    "probability_basis": p.basis,
                     "passed": o.passed,
                     "recognizers": n_rec,
                 }

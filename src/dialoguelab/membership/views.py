@@ -44,7 +44,12 @@ from dialoguelab.membership.data import load_membership
 from dialoguelab.membership.outcomes import outcome
 from dialoguelab.membership.power import body_power
 from dialoguelab.membership.scenarios import Change, Scenario, compare
-from dialoguelab.membership.votes import admission_probability
+from dialoguelab.membership.votes import (
+    LABEL_NOT_MODELLED,
+    METHOD_NOT_MODELLED,
+    admission_probability,
+    stage_label,
+)
 from dialoguelab.membership.world import POSITIONS, world
 
 #: Values of the ``status`` column of :func:`recognition_table`, in words.
@@ -258,8 +263,10 @@ def body_rules(root: Path | str | None = None) -> list[dict[str, Any]]:
     -------
     list of dict
         ``id``, ``name``, ``aliases``, ``membership_note``, ``citations`` and ``stages`` (each with
-        ``id``, ``name``, ``rule``, ``legal_basis``, ``note``, ``modelled``, ``citations``), in the
-        order of ``organizations.yaml``.
+        ``id``, ``name``, ``rule``, ``legal_basis``, ``note``, ``modelled``, ``citations``,
+        ``procedure``, ``procedure_verified``, ``procedure_note``, ``procedure_citations``, and
+        ``probability_method`` / ``probability_label``: how the admission probability treats the stage,
+        see :func:`~dialoguelab.membership.votes.stage_label`), in the order of ``organizations.yaml``.
     """
     data = load_membership(root)
     return [
@@ -278,6 +285,16 @@ def body_rules(root: Path | str | None = None) -> list[dict[str, Any]]:
                     "note": st.note,
                     "modelled": st.modelled,
                     "citations": list(st.citations),
+                    "procedure": st.procedure,
+                    "procedure_verified": st.procedure_verified,
+                    "procedure_note": st.procedure_note,
+                    "procedure_citations": list(st.procedure_citations),
+                    "probability_method": stage_label(st.procedure, st.procedure_verified)[0]
+                    if st.modelled
+                    else METHOD_NOT_MODELLED,
+                    "probability_label": stage_label(st.procedure, st.procedure_verified)[1]
+                    if st.modelled
+                    else LABEL_NOT_MODELLED,
                 }
                 for st in data.stages[b.id]
             ],

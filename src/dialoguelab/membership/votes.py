@@ -1,4 +1,4 @@
-"""A vote model for secret ballots: exact tally distributions and admission probabilities.
+"""A vote model for ballots: exact tally distributions and admission probabilities.
 
 Each member *i* votes yes, no, abstain or stays away with probabilities ``p_i = (y, n, a, d)`` that
 depend on its stance class (recognizes, does_not, withdrew, opponent; a supporter votes like a
@@ -13,8 +13,18 @@ programming over members in O(n^3) operations on an (n+1)×(n+1) array (Y and X 
 present-and-voting base X counts the noes, for a present base the noes and abstentions). Admission
 probability sums the array over the cells where the rule passes. Veto holders enter by conditioning
 (the stage passes only if none of them votes no: a factor ``prod (1 - n_v)`` and their conditional
-vectors in the count); consensus is ``prod (1 - n_i)``; unanimity ``prod y_i``. A body's admission
-probability multiplies its stages' probabilities (stages are taken as independent).
+vectors in the count); consensus is ``prod (1 - n_i)``; unanimity ``prod (1 - b_i)`` with ``b_i`` the
+probability of a blocking vote (no, and abstain/absent where the rule says they block: under TFEU
+Art. 238(4) an abstention does not). A body's admission probability multiplies its stages'
+probabilities (stages are taken as independent).
+
+Where the model applies
+-----------------------
+The model is a model of ballots. :func:`admission_probability` applies it only to stages whose
+``procedure`` is a vote (``secret_ballot``; ``recorded_vote`` with a label saying so). A stage decided
+without a ballot (``consensus``: adopted unless someone objects; ``ratification`` by each member) gets
+probability 1 or 0 from the derived votes (declared positions and the scenario), labelled "follows
+declared positions; not a ballot" (:func:`stage_label`).
 
 Calibration (maximum likelihood)
 --------------------------------
@@ -35,6 +45,12 @@ from __future__ import annotations
 __all__ = [
     "VOTE_CLASSES",
     "DEFAULT_PROBABILITIES",
+    "METHOD_VOTE_MODEL",
+    "METHOD_DECLARED",
+    "METHOD_NOT_MODELLED",
+    "LABEL_DECLARED",
+    "LABEL_NOT_MODELLED",
+    "stage_label",
     "StageProbability",
     "AdmissionResult",
     "Calibration",
@@ -73,6 +89,7 @@ from scipy.special import gammaln
 from dialoguelab.errors import InvalidParameterError
 from dialoguelab.membership.data import load_membership
 from dialoguelab.membership.rules import (
+    PROCEDURES_WITHOUT_BALLOT,
     AllOf,
     Base,
     Consensus,
@@ -174,16 +191,18 @@ def stage_probability(rule: Rule, members: tuple[str, ...], p: np.ndarray) -> fl
     factor = 1.0
     counts: list[Rule] = []
     for r in _leaves(rule):
-        if isinstance(r, (Veto, Consensus)) or (isinstance(r, Unanimity) and not r.abstention_blocks):
+        if isinstance(r, (Veto, Consensus, Unanimity)):
+            # condition every veto player on not casting a blocking vote (no; for unanimity also
+            # abstain and/or absent, as the rule says): a factor P(not blocking) per player
+            cols = [_VOTE_INDEX[v] for v in r.blocking_votes] if isinstance(r, Unanimity) else [1]
             who = [idx[v] for v in r.veto_players(members)]
             for i in who:
-                keep = 1.0 - p[i, 1]
+                keep = 1.0 - float(p[i, cols].sum())
                 factor *= keep
                 if keep > 0:
-                    p[i] = np.array([p[i, 0], 0.0, p[i, 2], p[i, 3]]) / keep
-        elif isinstance(r, Unanimity):
-            factor *= float(np.prod(p[:, 0]))
-            p[:] = np.array([1.0, 0.0, 0.0, 0.0])
+                    row = p[i].copy()
+                    row[cols] = 0.0
+                    p[i] = row / keep
         else:
             counts.append(r)
     if factor == 0.0 or not counts:
@@ -274,9 +293,62 @@ def member_matrix(
     return members, np.array(rows, dtype=float).reshape(len(members), 4)
 
 
+#: How a stage's probability was obtained (``StageProbability.method``).
+METHOD_VOTE_MODEL = "vote_model"
+METHOD_DECLARED = "declared_positions"
+METHOD_NOT_MODELLED = "not_modelled"
+#: The label of a stage decided without a ballot (consensus, ratification).
+LABEL_DECLARED = "follows declared positions; not a ballot"
+LABEL_NOT_MODELLED = "organ not modelled member by member: assumed to pass"
+
+
+def stage_label(procedure: str | None, verified: bool) -> tuple[str, str]:
+    """The method and the label shown beside a modelled stage's probability.
+
+    Parameters
+    ----------
+    procedure : {"secret_ballot", "recorded_vote", "consensus", "ratification"} or None
+        How the organ decides (``Stage.procedure``).
+    verified : bool
+        Whether the procedure was checked against a source.
+
+    Returns
+    -------
+    tuple of str
+        ``(method, label)``: ``method`` is :data:`METHOD_DECLARED` for consensus and ratification (the
+        probability is 0 or 1, from the derived votes) and :data:`METHOD_VOTE_MODEL` otherwise.
+
+    Examples
+    --------
+    >>> stage_label("consensus", True)
+    ('declared_positions', 'follows declared positions; not a ballot')
+    >>> stage_label("secret_ballot", True)[1]
+    'calibrated vote model (secret ballot)'
+    """
+    if procedure in PROCEDURES_WITHOUT_BALLOT:
+        label = LABEL_DECLARED if verified else LABEL_DECLARED + " (procedure not verified)"
+        return METHOD_DECLARED, label
+    unverified = "" if verified else "; procedure not verified"
+    if procedure == "secret_ballot":
+        label = "calibrated vote model (secret ballot" + (")" if verified else " assumed" + unverified + ")")
+    elif procedure == "recorded_vote":
+        label = (
+            "calibrated vote model applied to a recorded vote (fitted to past admission tallies, "
+            "not to the members' public positions" + unverified + ")"
+        )
+    else:
+        label = "calibrated vote model (the data do not say how this organ votes)"
+    return METHOD_VOTE_MODEL, label
+
+
 @dataclass
 class StageProbability:
-    """A stage's exact tally distribution summary and pass probability."""
+    """A stage's exact tally distribution summary and pass probability.
+
+    ``method`` says how ``probability`` was obtained: ``vote_model`` (the calibrated vote model, exact
+    over its tally distribution), ``declared_positions`` (a stage without a ballot: 1 if no member
+    blocks on the derived votes, else 0) or ``not_modelled``; ``label`` says it in words.
+    """
 
     stage: str
     name: str
@@ -287,11 +359,19 @@ class StageProbability:
     required_at_expected: int | None
     yes_distribution: list[float] = field(default_factory=list)
     no_distribution: list[float] = field(default_factory=list)
+    procedure: str | None = None
+    procedure_verified: bool = False
+    method: str = METHOD_VOTE_MODEL
+    label: str = ""
 
 
 @dataclass
 class AdmissionResult:
-    """Admission probability of the applicant in a body, with per-stage detail."""
+    """Admission probability of the applicant in a body, with per-stage detail.
+
+    ``basis`` is ``vote_model`` or ``declared_positions`` when every modelled stage used that method,
+    ``mixed`` otherwise (``not_modelled`` when no stage is modelled); ``label`` says it in words.
+    """
 
     body: str
     date: str
@@ -300,6 +380,8 @@ class AdmissionResult:
     probability: float
     stages: list[StageProbability]
     class_probabilities: dict[str, tuple[float, float, float, float]]
+    basis: str = METHOD_VOTE_MODEL
+    label: str = ""
 
 
 def _required_at(rule: Rule, expected: dict[str, float], n: int) -> int | None:
@@ -338,7 +420,38 @@ def _admission_cached(
     stages = []
     for st in w.data.stages[b.id]:
         if not st.modelled:
-            stages.append(StageProbability(st.id, st.name, False, 0, 1.0, {}, None))
+            stages.append(
+                StageProbability(
+                    st.id, st.name, False, 0, 1.0, {}, None, [], [], st.procedure, st.procedure_verified,
+                    METHOD_NOT_MODELLED, LABEL_NOT_MODELLED,
+                )
+            )
+            continue
+        method, label = stage_label(st.procedure, st.procedure_verified)
+        if method == METHOD_DECLARED:
+            ballot = w.ballot(b.id, st)
+            ev = st.rule.evaluate(ballot)
+            n = len(ballot.members)
+            t = ev.tally
+            prob = 1.0 if ev.passed else 0.0
+            total *= prob
+            stages.append(
+                StageProbability(
+                    st.id,
+                    st.name,
+                    True,
+                    n,
+                    prob,
+                    {k: float(v) for k, v in t.as_dict().items()},
+                    ev.required,
+                    [1.0 if k == t.yes else 0.0 for k in range(n + 1)],
+                    [1.0 if k == t.no else 0.0 for k in range(n + 1)],
+                    st.procedure,
+                    st.procedure_verified,
+                    method,
+                    label,
+                )
+            )
             continue
         members, p = member_matrix(w, b.id, st, probs)  # type: ignore[arg-type]
         prob = stage_probability(st.rule, members, p)
@@ -355,8 +468,18 @@ def _admission_cached(
                 _required_at(st.rule, exp, len(members)),
                 [float(x) for x in marginal_distribution(p, 0)],
                 [float(x) for x in marginal_distribution(p, 1)],
+                st.procedure,
+                st.procedure_verified,
+                method,
+                label,
             )
         )
+    methods = {s.method for s in stages if s.modelled}
+    basis = methods.pop() if len(methods) == 1 else ("mixed" if methods else METHOD_NOT_MODELLED)
+    labels: list[str] = []
+    for s in stages:
+        if s.modelled and s.label not in labels:
+            labels.append(s.label)
     return AdmissionResult(
         b.id,
         on.isoformat(),
@@ -365,6 +488,8 @@ def _admission_cached(
         total,
         stages,
         {k: (float(v[0]), float(v[1]), float(v[2]), float(v[3])) for k, v in probs.items()},
+        basis,
+        "; ".join(labels) if labels else LABEL_NOT_MODELLED,
     )
 
 

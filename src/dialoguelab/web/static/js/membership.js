@@ -21,7 +21,8 @@
   if (adm && el) {
     var lastModelled = function (a) {
       if (!a) { return null; }
-      var st = a.stages.filter(function (s) { return s.modelled && s.yes_distribution.length; });
+      // only stages decided by a ballot have a tally distribution worth plotting
+      var st = a.stages.filter(function (s) { return s.modelled && s.method === "vote_model" && s.yes_distribution.length; });
       return st.length ? st[st.length - 1] : null;
     };
     var traces = [];
