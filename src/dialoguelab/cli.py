@@ -12,13 +12,13 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from dialoguelab import __version__
-from dialoguelab.case import Case, check_case, load_case
+from dialoguelab.case import check_case
+from dialoguelab.clikit import CaseOpt, CsvOpt, JsonOpt, ParquetOpt, fail, load
 from dialoguelab.errors import CaseValidationError, DialoguelabError
 from dialoguelab.output import console, emit_json, emit_table, err_console
 
@@ -31,28 +31,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-CaseOpt = Annotated[
-    Path | None,
-    typer.Option("--case", help="Case folder (default: the built-in Kosovo case).", show_default=False),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")]
-ParquetOpt = Annotated[Path | None, typer.Option("--parquet", help="Write the table to this Parquet file.")]
 case_option = CaseOpt
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """Print ``Error: message`` on stderr and exit with ``code``."""
-    err_console.print(f"[bold red]Error:[/bold red] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def load(case: Path | None) -> Case:
-    """Load a case for a command, turning library errors into a clean exit."""
-    try:
-        return load_case(case)
-    except DialoguelabError as exc:
-        fail(str(exc))
 
 
 def _one_format(as_json: bool, as_csv: bool, parquet: Path | None) -> None:

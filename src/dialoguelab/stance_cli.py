@@ -8,13 +8,13 @@ from __future__ import annotations
 __all__ = ["register"]
 
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
-from dialoguelab.case import Case, load_case
+from dialoguelab.clikit import fail, load
 from dialoguelab.errors import DialoguelabError
-from dialoguelab.output import console, emit_json, emit_table, err_console
+from dialoguelab.output import console, emit_json, emit_table
 
 CaseOpt = Annotated[
     Path | None,
@@ -25,16 +25,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 _STATUS_STYLE = {"supported": "bold green", "contested": "bold yellow", "not computable": "bold blue"}
 
 
-def _fail(message: str) -> NoReturn:
-    err_console.print(f"[bold red]Error:[/bold red] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
-def _load(path: Path | None) -> Case:
-    try:
-        return load_case(path)
-    except DialoguelabError as exc:
-        _fail(str(exc))
+_fail = fail
+_load = load
 
 
 def register(app: typer.Typer) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 __all__ = ["register"]
 
-import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -16,23 +14,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dialoguelab.errors import DialoguelabError
+from dialoguelab.clikit import print_json, run_or_exit
 
 T = TypeVar("T")
 _out = Console(soft_wrap=True)
 _err = Console(stderr=True, soft_wrap=True)
 
 
-def _run(fn: Callable[[], T]) -> T:
-    try:
-        return fn()
-    except DialoguelabError as exc:
-        _err.print(f"Error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(1) from exc
-
-
-def _json(obj: Any) -> None:
-    typer.echo(json.dumps(obj, indent=2, default=str, ensure_ascii=False))
+_run = run_or_exit
+_json = print_json
 
 
 def _ids(value: str | None) -> list[str]:

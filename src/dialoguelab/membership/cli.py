@@ -8,8 +8,6 @@ from __future__ import annotations
 
 __all__ = ["register"]
 
-import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dialoguelab.errors import DialoguelabError
+from dialoguelab.clikit import print_json, run_or_exit
 
 T = TypeVar("T")
 _out = Console(soft_wrap=True)
@@ -31,16 +29,8 @@ PositionOpt = typer.Option(
 UnverifiedOpt = typer.Option(False, "--include-unverified", help="Also use rows marked verified: false.")
 
 
-def _run(fn: Callable[[], T]) -> T:
-    try:
-        return fn()
-    except DialoguelabError as exc:
-        _err.print(f"Error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(1) from exc
-
-
-def _json(obj: Any) -> None:
-    typer.echo(json.dumps(obj, indent=2, default=str, ensure_ascii=False))
+_run = run_or_exit
+_json = print_json
 
 
 def _frame(df: Any, title: str) -> None:

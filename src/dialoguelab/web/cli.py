@@ -13,12 +13,10 @@ from typing import Annotated
 
 import typer
 
+from dialoguelab.clikit import fail
 from dialoguelab.errors import DialoguelabError
 
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(code)
+_fail = fail
 
 
 def serve(
