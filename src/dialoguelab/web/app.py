@@ -48,11 +48,11 @@ def plotly_js_path() -> Path:
 def warm_up(case: Any) -> None:
     """Compute in advance what the first visitor of the membership pages would wait for.
 
-    The vote model's calibration takes seconds the first time and is cached by
-    :mod:`dialoguelab.membership` afterwards; today's admission probability of every body follows from
-    it. (The monthly series is not warmed: it would hold the interpreter for a minute, and the
-    membership page loads it after the page is shown.) Errors are logged, never raised: a case without
-    membership data simply has nothing to warm.
+    The vote model's calibration is read from the on-disk cache of :mod:`dialoguelab.membership`
+    (a fraction of a second; a fresh fit, after the data changed, takes about half a second), and
+    today's admission probability of every body follows from it. (The monthly series is not warmed:
+    it would hold the interpreter for a while, and the membership page loads it after the page is
+    shown.) Errors are logged, never raised: a case without membership data has nothing to warm.
     """
     try:
         from dialoguelab.membership.api import admission_probability, load_membership
