@@ -78,7 +78,8 @@ def test_recognition_table_status_column():
 
 def test_recognition_table_day_before_independence_has_only_undated_recognitions():
     t = recognition_table("2008-02-16")
-    assert set(t[t.status == "recognizes"].recognized_on.isna()) == {True}
+    # only an undated (verified) recognition can count before independence; there may be none
+    assert set(t[t.status == "recognizes"].recognized_on.isna()) <= {True}
     assert "not_yet" in set(t.status)
 
 
