@@ -32,6 +32,7 @@ __all__ = [
     "FINDINGS_FILE",
 ]
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -982,8 +983,14 @@ def _event_ref(case: Case, eid: str) -> dict[str, Any]:
     }
 
 
+_RESULTS: dict[tuple[str, str, tuple[int, ...] | None, dt.date], list[FindingResult]] = {}
+
+
 def evaluate_findings(case: Case, only: list[int] | None = None) -> list[FindingResult]:
     """Every finding of the case with its status, figure, evidence events and sources.
+
+    Results are kept per case content (and per day: some checks run up to today), so the CLI, the
+    report and every dashboard page share one evaluation; each call gets its own copy.
 
     Parameters
     ----------
@@ -997,6 +1004,15 @@ def evaluate_findings(case: Case, only: list[int] | None = None) -> list[Finding
         In the order of the finding numbers. ``evidence`` lists the finding's events first, then those
         the check used; every event carries its citations, and ``sources`` resolves every source id.
     """
+    key = (str(case.root), case.content_hash, tuple(only) if only else None, dt.date.today())
+    if key not in _RESULTS:
+        if len(_RESULTS) > 32:
+            _RESULTS.clear()
+        _RESULTS[key] = _evaluate(case, only)
+    return copy.deepcopy(_RESULTS[key])
+
+
+def _evaluate(case: Case, only: list[int] | None) -> list[FindingResult]:
     spec = load_findings_file(case)
     out: list[FindingResult] = []
     for f in spec.findings:

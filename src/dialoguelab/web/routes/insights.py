@@ -41,10 +41,10 @@ def _cached(kind: str, case: Any, compute: Callable[[], Any]) -> Any:
     return _CACHE[key]
 
 
-def _findings_cached(case: Any) -> list[dict[str, Any]]:
+def _findings(case: Any) -> list[dict[str, Any]]:
     from dialoguelab.stance.findings import evaluate_findings
 
-    return _cached("findings", case, lambda: [to_jsonable(r.to_dict()) for r in evaluate_findings(case)])
+    return [to_jsonable(r.to_dict()) for r in evaluate_findings(case)]  # the library keeps the evaluation
 
 
 def _changepoints_cached(case: Any) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def charts_js() -> FileResponse:
 @router.get("/api/v1/findings", summary="The paper's findings with status, figure, evidence and sources")
 def api_findings(case: CaseDep) -> list[dict[str, Any]]:
     """Each finding: claim (our words), locator, check, status, figure, reason, evidence events, sources."""
-    return _findings_cached(case)
+    return _findings(case)
 
 
 @router.get("/api/v1/stance", summary="A stance series by year or window, with bootstrap intervals")
@@ -98,7 +98,7 @@ def api_stance(
 
 @router.get("/findings", response_class=HTMLResponse, include_in_schema=False)
 def page_findings(request: Request, case: CaseDep) -> HTMLResponse:
-    return render_page(request, "findings.html", "findings", {"findings": _findings_cached(case)})
+    return render_page(request, "findings.html", "findings", {"findings": _findings(case)})
 
 
 @router.get("/stance", response_class=HTMLResponse, include_in_schema=False)
