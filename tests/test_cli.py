@@ -49,6 +49,13 @@ def test_timeline_csv() -> None:
     assert rows[1]["source_actors"] == "ostia; suria"
 
 
+def test_timeline_by_date_basis() -> None:
+    code, out = run("timeline", "--case", MINI, "--date-basis", "context", "--csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["id"], r["date_basis"]) for r in rows] == [("ev-2008-02-18-suria-rejects", "context")]
+
+
 def test_timeline_parquet(tmp_path: Path) -> None:
     import pandas as pd
 
@@ -70,6 +77,7 @@ def test_conflicting_formats_are_refused_before_work() -> None:
         (["timeline", "--actor", "Atlantis"], "unknown actor 'Atlantis'"),
         (["timeline", "--from", "2009-13"], "'date_from' parameter must be a date"),
         (["timeline", "--role", "observer"], "'role' parameter must be one of"),
+        (["timeline", "--date-basis", "rumour"], "'date_basis' parameter must be one or more of"),
         (["actor", "Nobody"], "unknown actor 'Nobody'"),
         (["sources", "--status", "lost"], "'status' parameter must be one of"),
     ],
@@ -104,6 +112,8 @@ def test_actor_profile_json() -> None:
 def test_summary_json() -> None:
     code, out = run("summary", "--case", MINI, "--json")
     assert code == 0 and json.loads(out)["counts"]["events"] == 4
+    code, out = run("summary", "--case", MINI)
+    assert code == 0 and "event dates from: paper 3, context 1, footnote 0, outside 0" in out
 
 
 def test_check_json_ok() -> None:

@@ -135,6 +135,7 @@ def summary(case: CaseOpt = None, as_json: JsonOpt = False) -> None:
         console.print(s["description"])
     console.print(", ".join(f"{v} {k}" for k, v in s["counts"].items()))
     console.print(f"events from {s['first_event']} to {s['last_event']}; footnotes: {s['footnote_status']}")
+    console.print("event dates from: " + ", ".join(f"{k} {v}" for k, v in s["date_basis"].items()))
 
 
 @app.command()
@@ -147,6 +148,12 @@ def timeline(
     date_to: Annotated[str | None, typer.Option("--to", help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     footnote: Annotated[int | None, typer.Option("--footnote", "-f", help="Only events citing this footnote.")] = None,
     text: Annotated[str | None, typer.Option("--text", "-q", help="Substring of summary or quotations.")] = None,
+    date_basis: Annotated[
+        str | None,
+        typer.Option(
+            "--date-basis", help="Where the date comes from: paper, context, footnote, outside (comma-separated)."
+        ),
+    ] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most this many events.")] = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
@@ -157,6 +164,7 @@ def timeline(
     Examples:
       [bold]dialoguelab timeline --actor Moscow --from 2008 --to 2013 --json[/bold]
       [bold]dialoguelab timeline --type THREATEN,REJECT --text veto[/bold]
+      [bold]dialoguelab timeline --date-basis paper,footnote --csv[/bold]   (only dates the paper gives)
     """
     from dialoguelab.evidence import timeline as run
 
@@ -172,6 +180,7 @@ def timeline(
             date_to=date_to,
             footnote=footnote,
             text=text,
+            date_basis=date_basis,
             limit=limit,
         )
     except DialoguelabError as exc:

@@ -35,7 +35,7 @@ TABLES = (
     "documents",
 )
 
-_SCHEMA_VERSION = "2"
+_SCHEMA_VERSION = "3"
 
 
 def cache_dir() -> Path:
@@ -114,6 +114,7 @@ def _frames(case: Case) -> dict[str, pd.DataFrame]:
                 "line": e.locator.line,
                 "anchor": e.locator.anchor,
                 "date_note": e.date_note,
+                "date_basis": e.date_basis.value,
                 "errata": e.errata,
                 "tags": list(e.tags),
                 "file": lines.get(f"events:{e.id}", ("", 0))[0],
@@ -222,6 +223,7 @@ def _frames(case: Case) -> dict[str, pd.DataFrame]:
                 "line",
                 "anchor",
                 "date_note",
+                "date_basis",
                 "errata",
                 "tags",
                 "file",

@@ -101,6 +101,48 @@ def test_end_before_start(mini_case_dir: Path) -> None:
     assert "end_date 2007-01 is before date 2008-02-18" in p.message
 
 
+def test_date_basis_other_than_paper_needs_a_note(mini_case_dir: Path) -> None:
+    f = mini_case_dir / "events" / "main.yaml"
+    _replace(f, '  date_note: "the next day after the declaration (line 3)"\n', "")
+    p = _only(mini_case_dir)
+    assert p.file == "events/main.yaml" and p.field == "(record)"
+    assert "date_basis 'context' needs a date_note" in p.message
+
+
+def test_unknown_date_basis(mini_case_dir: Path) -> None:
+    f = mini_case_dir / "events" / "main.yaml"
+    _replace(f, "date_basis: context", "date_basis: rumour")
+    p = _only(mini_case_dir)
+    assert (p.file, p.line, p.field) == ("events/main.yaml", _line_of(f, "rumour"), "date_basis")
+    assert "'paper', 'context', 'footnote' or 'outside'" in p.message
+
+
+def test_date_from_outside_must_cite_an_outside_document(mini_case_dir: Path) -> None:
+    f = mini_case_dir / "events" / "main.yaml"
+    _replace(f, "date_basis: context", "date_basis: outside")
+    p = _only(mini_case_dir)
+    assert (p.file, p.line, p.field) == ("events/main.yaml", _line_of(f, "date_basis: outside"), "date_basis")
+    assert "cites no outside document" in p.message
+    # citing one makes it valid
+    src = mini_case_dir / "sources.yaml"
+    src.write_text(
+        src.read_text(encoding="utf-8")
+        + '\n- id: suria-gazette\n  kind: document\n  title: "Suria official gazette"\n  date: "2008-02-18"\n',
+        encoding="utf-8",
+    )
+    _replace(f, "citations: [fn-2]", "citations: [fn-2, suria-gazette]")
+    assert check_case(mini_case_dir).ok
+
+
+def test_date_from_a_footnote_must_cite_a_footnote(mini_case_dir: Path) -> None:
+    f = mini_case_dir / "events" / "main.yaml"
+    _replace(f, "date_basis: context", "date_basis: footnote")
+    _replace(f, "  footnotes: [2]\n  citations: [fn-2]", "  citations: [paper]")
+    p = _only(mini_case_dir)
+    assert (p.file, p.field) == ("events/main.yaml", "date_basis")
+    assert "cites no footnote" in p.message
+
+
 def test_future_date(mini_case_dir: Path) -> None:
     f = mini_case_dir / "events" / "main.yaml"
     _replace(f, 'date: "2009"', 'date: "2999"')

@@ -84,6 +84,14 @@ def test_type_footnote_text_and_limit(case) -> None:  # type: ignore[no-untyped-
     assert len(timeline(case, limit=2)) == 2
 
 
+def test_date_basis_filter(case) -> None:  # type: ignore[no-untyped-def]
+    assert ids(timeline(case, date_basis="context")) == ["ev-2008-02-18-suria-rejects"]
+    assert len(timeline(case, date_basis="paper")) == 3
+    assert len(timeline(case, date_basis="paper, context")) == 4
+    assert timeline(case, date_basis="outside").empty
+    assert set(timeline(case)["date_basis"]) == {"paper", "context"}
+
+
 def test_timeline_rows_carry_actors_and_citations(case) -> None:  # type: ignore[no-untyped-def]
     row = timeline(case, footnote=2).iloc[0]
     assert row["source_actors"] == ["ostia", "suria"]
@@ -102,6 +110,7 @@ def test_timeline_rows_carry_actors_and_citations(case) -> None:  # type: ignore
         ({"limit": 0}, "'limit' parameter must be an integer in [1, 10000]"),
         ({"footnote": -1}, "'footnote' parameter must be a positive integer"),
         ({"text": "x" * 500}, "'text' parameter is at most 200 characters"),
+        ({"date_basis": "rumour"}, "'date_basis' parameter must be one or more of paper, context, footnote, outside"),
     ],
 )
 def test_bad_parameters(case, kwargs: dict, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -161,6 +170,7 @@ def test_summary_and_counts(case) -> None:  # type: ignore[no-untyped-def]
     assert s["counts"]["events"] == 4 and s["counts"]["footnotes"] == 3
     assert s["footnote_status"] == {"complete": 2, "missing": 1}
     assert (s["first_event"], s["last_event"]) == ("2008-02-17", "2009-03-03")
+    assert s["date_basis"] == {"paper": 3, "context": 1, "footnote": 0, "outside": 0}
 
 
 def test_events_per_year(case) -> None:  # type: ignore[no-untyped-def]

@@ -117,6 +117,23 @@ def test_other_document_into_case_with_paper_keeps_its_text_and_locators(mini_ca
     assert report_check.ok and report_check.locators_checked == 8  # the paper's 7 and the new document's
 
 
+def test_a_relative_date_is_merged_as_read_from_context(mini_case_dir: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "news.txt"
+    doc.write_text(
+        "On May 5, 2010 Ostia threatened Norland again.\n\nThe next day Suria rejected the threat.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.yaml"
+    ingest([doc], case=mini_case_dir, out=out)
+    report = review(out, mini_case_dir, accept_all=True)
+    case = load_case(mini_case_dir)
+    by_date = {str(case.event(i).date): case.event(i) for i in report.added}
+    assert by_date["2010-05-05"].date_basis.value == "paper"
+    nxt = by_date["2010-05-06"]
+    assert nxt.date_basis.value == "context" and nxt.date_note
+    assert check_case(mini_case_dir).ok
+
+
 def test_a_document_changed_since_ingest_is_refused(mini_case_dir: Path, tmp_path: Path) -> None:
     doc = tmp_path / "news.txt"
     doc.write_text("On May 5, 2010 Ostia threatened Norland again.\n", encoding="utf-8")

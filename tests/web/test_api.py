@@ -70,6 +70,18 @@ def test_timeline_json_matches_library(client, case):
     assert got["columns"] == list(want.columns)
 
 
+def test_timeline_by_date_basis(client, case):
+    got = client.get("/api/v1/timeline", params={"date_basis": "context,footnote"}).json()
+    want = evidence.timeline(case, date_basis="context,footnote")
+    assert got["total"] == len(want) > 0
+    assert {r["date_basis"] for r in got["rows"]} == {"context", "footnote"}
+    page = client.get("/timeline", params={"date_basis": "footnote"})
+    n_footnote = len(evidence.timeline(case, date_basis="footnote"))
+    assert page.status_code == 200 and f'<span id="event-count">{n_footnote}' in page.text
+    bad = client.get("/api/v1/timeline", params={"date_basis": "rumour"})
+    assert bad.status_code == 422 and "date_basis" in bad.text
+
+
 def test_timeline_limit_bounds_the_rows(client, case):
     got = client.get("/api/v1/timeline", params={"limit": 3}).json()
     assert got["returned"] == 3 and got["truncated"] is True and got["total"] == len(case.events)

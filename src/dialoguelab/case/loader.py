@@ -26,6 +26,7 @@ from dialoguelab.case.schema import (
     Actor,
     Agreement,
     CaseMeta,
+    DateBasis,
     Document,
     Event,
     Locator,
@@ -195,6 +196,31 @@ def _read(
     return meta, tables, raw_ids
 
 
+def _check_date_basis(e: Event, loc: Located, source_kinds: dict[str, SourceKind], problems: list[Problem]) -> None:
+    """A date read from a footnote cites that footnote; a date from outside cites an outside document."""
+    if e.date_basis is DateBasis.FOOTNOTE and not any(source_kinds.get(c) is SourceKind.FOOTNOTE for c in e.citations):
+        problems.append(
+            Problem(
+                loc.file,
+                loc.line_of("date_basis"),
+                "date_basis",
+                "date_basis 'footnote' but the event cites no footnote: add the fn-N that dates it to citations",
+            )
+        )
+    if e.date_basis is DateBasis.OUTSIDE and not any(
+        source_kinds.get(c) is SourceKind.DOCUMENT and c != "paper" for c in e.citations
+    ):
+        problems.append(
+            Problem(
+                loc.file,
+                loc.line_of("date_basis"),
+                "date_basis",
+                "date_basis 'outside' but the event cites no outside document: add the source that dates it "
+                "to sources.yaml and to citations",
+            )
+        )
+
+
 def _cross_check(
     meta: CaseMeta | None,
     t: dict[str, list[tuple[Any, Located]]],
@@ -223,6 +249,7 @@ def _cross_check(
         int(i[3:]) for i in raw_ids.get("sources", set()) if i.startswith("fn-") and i[3:].isdigit()
     }
     event_ids = {e.id for e, _ in t["events"]} | raw_ids.get("events", set())
+    source_kinds = {s.id: s.kind for s, _ in t["sources"]}
 
     def need_actor(value: str | None, loc: Located, fname: str) -> None:
         if value is not None and value not in actor_ids:
@@ -282,6 +309,7 @@ def _cross_check(
                         f"footnote {n} is marked but fn-{n} is not cited",
                     )
                 )
+        _check_date_basis(e, loc, source_kinds, problems)
         not_future(e.date, loc, "date")
         not_future(e.end_date, loc, "end_date")
     for q, loc in t["quotations"]:

@@ -26,6 +26,7 @@ __all__ = [
     "ID_PATTERN",
     "ActorType",
     "EventType",
+    "DateBasis",
     "SourceStatus",
     "SourceKind",
     "Locator",
@@ -88,6 +89,26 @@ class EventType(StrEnum):
     MOBILIZE = "MOBILIZE"
     COERCE = "COERCE"
     ASSAULT = "ASSAULT"
+
+
+class DateBasis(StrEnum):
+    """Where an event's date, at its stated precision, comes from.
+
+    The paper reports some acts without a date, or with less precision than other records give. The
+    case keeps them and says how each date was obtained, so that a reader can restrict any analysis to
+    the dates the paper itself writes.
+    """
+
+    PAPER = "paper"
+    """The paper writes the date (at this precision) for this act, in the passage or elsewhere."""
+    CONTEXT = "context"
+    """The paper gives no date for the act at this precision; it is read from the narrative around it
+    or a relative phrase ("the next day", "a year ago") anchored on a date the paper gives."""
+    FOOTNOTE = "footnote"
+    """The precision comes from a footnote the passage cites (a dated statement or document)."""
+    OUTSIDE = "outside"
+    """The paper reports the act without a usable date; the date comes from an outside document
+    cited by the event (its id is in ``citations``)."""
 
 
 class SourceKind(StrEnum):
@@ -206,6 +227,10 @@ class Event(_Record):
     date: PartialDate
     end_date: PartialDate | None = None
     date_note: str | None = Field(default=None, description="how the date was read (context, relative dates)")
+    date_basis: DateBasis = Field(
+        default=DateBasis.PAPER,
+        description="where the date comes from: paper, context, footnote or outside (a date_note says how)",
+    )
     type: EventType
     source_actors: list[Id] = Field(min_length=1)
     target_actors: list[Id] = Field(default_factory=list)
@@ -228,6 +253,8 @@ class Event(_Record):
     def _dates_ordered(self) -> Event:
         if self.end_date is not None and self.end_date.last_day() < self.date.first_day():
             raise ValueError(f"end_date {self.end_date} is before date {self.date}")
+        if self.date_basis is not DateBasis.PAPER and not (self.date_note and self.date_note.strip()):
+            raise ValueError(f"date_basis '{self.date_basis.value}' needs a date_note saying how the date was obtained")
         return self
 
 

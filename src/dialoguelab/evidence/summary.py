@@ -7,7 +7,7 @@ __all__ = ["case_summary"]
 from collections import Counter
 from typing import Any
 
-from dialoguelab.case import Case, SourceKind
+from dialoguelab.case import Case, DateBasis, SourceKind
 
 
 def case_summary(case: Case) -> dict[str, Any]:
@@ -34,5 +34,6 @@ def case_summary(case: Case) -> dict[str, Any]:
         "first_event": str(min(dates)) if dates else None,
         "last_event": str(max(dates)) if dates else None,
         "events_with_errata": sum(1 for e in case.events if e.errata),
+        "date_basis": {b.value: sum(1 for e in case.events if e.date_basis is b) for b in DateBasis},
         "paper_text": str(case.paper_path) if case.paper_path else None,
     }

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from dialoguelab.case import Case, EventType, Quotation
+from dialoguelab.case import Case, DateBasis, EventType, Quotation
 from dialoguelab.case.dates import PartialDate
 from dialoguelab.errors import InvalidParameterError
 from dialoguelab.evidence._params import check_limit, check_text, parse_bound
@@ -29,6 +29,7 @@ TIMELINE_COLUMNS = [
     "line",
     "errata",
     "date_note",
+    "date_basis",
 ]
 
 _ROLES = ("source", "target", "any")
@@ -43,6 +44,7 @@ def _where(
     date_to: str | int | dt.date | PartialDate | None,
     footnote: int | None,
     text: str | None,
+    date_basis: str | None = None,
 ) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
@@ -83,6 +85,16 @@ def _where(
             raise InvalidParameterError(f"The 'footnote' parameter must be a positive integer. Got {footnote!r}.")
         clauses.append("list_contains(e.footnotes, ?)")
         params.append(footnote)
+    if date_basis:
+        bases = [b.strip().lower() for b in date_basis.split(",") if b.strip()]
+        known = [b.value for b in DateBasis]
+        bad = [b for b in bases if b not in known]
+        if bad:
+            raise InvalidParameterError(
+                f"The 'date_basis' parameter must be one or more of {', '.join(known)}. Got {bad[0]!r}."
+            )
+        clauses.append(f"e.date_basis IN ({', '.join('?' for _ in bases)})")
+        params += bases
     text = check_text("text", text)
     if text is not None:
         clauses.append(
@@ -104,6 +116,7 @@ def timeline(
     date_to: str | int | dt.date | PartialDate | None = None,
     footnote: int | None = None,
     text: str | None = None,
+    date_basis: str | None = None,
     limit: int | None = None,
 ) -> pd.DataFrame:
     """Events of a case in date order, filtered.
@@ -125,6 +138,11 @@ def timeline(
         Only events carrying this footnote marker.
     text : str, optional
         Case-insensitive substring of the summary, the id or a quotation linked to the event.
+    date_basis : str, optional
+        Where the date comes from, one value or several separated by commas: ``paper`` (the paper
+        writes it), ``context`` (read from the narrative), ``footnote`` (from a cited footnote),
+        ``outside`` (the paper reports the act undated; an outside document dates it). See
+        :class:`dialoguelab.case.DateBasis`.
     limit : int, optional
         At most this many events (1 to 10,000).
 
@@ -143,10 +161,10 @@ def timeline(
     True
     """
     limit = check_limit(limit)
-    where, params = _where(case, actor, role, event_type, date_from, date_to, footnote, text)
+    where, params = _where(case, actor, role, event_type, date_from, date_to, footnote, text, date_basis)
     sql = f"""
         SELECT e.id, e.date, e.end_date, e.precision, e.type, e.source_actors, e.target_actors, e.summary,
-          e.footnotes, e.citations, e.line, e.errata, e.date_note
+          e.footnotes, e.citations, e.line, e.errata, e.date_note, e.date_basis
         FROM events e WHERE {where}
         ORDER BY e.first_day, e.precision = 'year', e.precision = 'month', e.id
     """
@@ -203,6 +221,7 @@ def event_detail(case: Case, event_id: str) -> dict[str, Any]:
         "end_date": str(e.end_date) if e.end_date else None,
         "precision": e.date.precision.value,
         "date_note": e.date_note,
+        "date_basis": e.date_basis.value,
         "type": e.type.value,
         "source_actors": [actor_ref(a) for a in e.source_actors],
         "target_actors": [actor_ref(a) for a in e.target_actors],

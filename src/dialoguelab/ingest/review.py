@@ -431,6 +431,10 @@ def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = 
             ev["end_date"] = str(c["end_date"])
         if c.get("date_note"):
             ev["date_note"] = str(c["date_note"])[:500]
+        if c.get("date_kind") == "relative":
+            # a date computed from "the next day", "two weeks later" is read from context, not written
+            ev["date_basis"] = "context"
+            ev.setdefault("date_note", f"read from the relative phrase {str(c.get('date_text') or '')[:200]!r}")
         ev.update(
             {
                 "type": c["type"],

@@ -19,16 +19,31 @@ from dialoguelab.web.tables import csv_response, frame_records, jsonable, table_
 
 router = APIRouter(tags=["timeline"])
 
+_DATE_BASES = [
+    ("paper", "the paper"),
+    ("paper,footnote", "the paper or its footnotes"),
+    ("context", "the narrative (context)"),
+    ("footnote", "a cited footnote"),
+    ("outside", "an outside document"),
+]
+
 RoleParam = Annotated[
     Literal["source", "target", "any"] | None, Query(description="the actor's role in the event")
 ]
 EventIdPath = Annotated[str, Path(max_length=120, pattern=r"^[a-z0-9][a-z0-9_.\-]*$", description="event id")]
 
 
+DateBasisParam = Annotated[
+    str | None,
+    Query(max_length=60, pattern=r"^[a-z, ]+$",
+          description="where the date comes from: paper, context, footnote, outside (comma-separated)"),
+]
+
+
 def _filters(actor: str | None, role: str | None, event_type: str | None, date_from: str | None,
-             date_to: str | None, text: str | None) -> dict[str, Any]:
+             date_to: str | None, text: str | None, date_basis: str | None = None) -> dict[str, Any]:
     return {"actor": actor, "role": role, "event_type": event_type, "date_from": date_from,
-            "date_to": date_to, "text": text}
+            "date_to": date_to, "text": text, "date_basis": date_basis}
 
 
 @router.get("/api/v1/timeline", response_model=Table, summary="Events, filtered (JSON or CSV)",
@@ -36,10 +51,11 @@ def _filters(actor: str | None, role: str | None, event_type: str | None, date_f
 def api_timeline(
     case: CaseDep, settings: SettingsDep, actor: ActorParam = None, role: RoleParam = None,
     event_type: EventTypeParam = None, date_from: DateParam = None, date_to: DateParam = None,
-    text: TextParam = None, limit: LimitParam = 1000, format: FormatParam = "json",
+    text: TextParam = None, date_basis: DateBasisParam = None, limit: LimitParam = 1000,
+    format: FormatParam = "json",
 ) -> Any:
     """Events in date order; each with its actors, summary, footnotes, citations and paper line."""
-    df = evidence.timeline(case, **_filters(actor, role, event_type, date_from, date_to, text))
+    df = evidence.timeline(case, **_filters(actor, role, event_type, date_from, date_to, text, date_basis))
     if wants_csv(format):
         return csv_response(df, "timeline.csv")
     return table_payload(df, limit=min(limit, settings.max_rows))
@@ -50,9 +66,10 @@ def api_timeline(
 def api_timeline_csv(
     case: CaseDep, actor: ActorParam = None, role: RoleParam = None, event_type: EventTypeParam = None,
     date_from: DateParam = None, date_to: DateParam = None, text: TextParam = None,
+    date_basis: DateBasisParam = None,
 ) -> Response:
     """The same table as ``/api/v1/timeline``, as a CSV download."""
-    df = evidence.timeline(case, **_filters(actor, role, event_type, date_from, date_to, text))
+    df = evidence.timeline(case, **_filters(actor, role, event_type, date_from, date_to, text, date_basis))
     return csv_response(df, "timeline.csv")
 
 
@@ -80,9 +97,10 @@ def api_event(case: CaseDep, event_id: EventIdPath) -> dict[str, Any]:
 def page_timeline(
     request: Request, case: CaseDep, settings: SettingsDep, actor: ActorParam = None,
     event_type: EventTypeParam = None, date_from: DateParam = None, date_to: DateParam = None,
-    text: TextParam = None, limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    text: TextParam = None, date_basis: DateBasisParam = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> HTMLResponse:
-    filters = _filters(actor, None, event_type, date_from, date_to, text)
+    filters = _filters(actor, None, event_type, date_from, date_to, text, date_basis)
     df = evidence.timeline(case, **filters)
     per_year = evidence.events_per_year(case, **filters)
     shown = frame_records(df.head(min(limit, settings.max_rows)))
@@ -96,6 +114,7 @@ def page_timeline(
             "total": len(df),
             "filters": {k: v for k, v in filters.items() if k != "role"},
             "event_types": [t.value for t in EventType],
+            "date_bases": _DATE_BASES,
             "actors": frame_records(actors[actors["events"] > 0][["id", "name", "events"]]),
             "per_year": frame_records(per_year),
             "actor_names": {a.id: a.name for a in case.actors},
