@@ -104,6 +104,18 @@ def test_timeline_filter(page, case):
     _plots_drawn(page)
 
 
+def test_timeline_by_where_dates_come_from(page, case):
+    page.goto("/timeline", wait_until="networkidle")
+    page.select_option("#f-basis", "paper,footnote")
+    with page.expect_navigation():
+        page.click("#timeline-filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "date_basis=paper%2Cfootnote" in page.url and "event_type=" not in page.url
+    want = evidence.timeline(case, date_basis="paper,footnote")
+    assert 0 < int(page.locator("#event-count").inner_text()) == len(want) < len(case.events)
+    assert page.locator("#f-basis").input_value() == "paper,footnote"
+
+
 def test_timeline_text_search_escapes(page):
     page.goto("/timeline", wait_until="networkidle")
     page.fill("#f-text", "<img src=x onerror=alert(1)>")
