@@ -332,6 +332,8 @@ def build_report_context(case: Case, *, scale: str = "goldstein") -> dict[str, A
             "citations": list(e.citations),
             "line": e.locator.line,
             "errata": e.errata,
+            "date_basis": e.date_basis.value,
+            "date_note": e.date_note,
         }
         for e in case.events
     ]

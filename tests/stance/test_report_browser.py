@@ -51,9 +51,15 @@ def test_report_is_self_contained_and_every_chart_is_drawn(tmp_path: Path) -> No
             " return !!document.querySelector(t + ' svg, ' + t + ' canvas'); })",
         )
         finding_cards = page.locator("article.finding").count()
+        basis = page.eval_on_selector_all("tr.event", "els => els.map(e => e.dataset.dateBasis)")
         browser.close()
     assert len(targets) >= 6  # four stance series, recognitions, admissions
     assert all(drawn), dict(zip(targets, drawn, strict=True))
     assert [u for u in requests if not u.startswith("file://")] == []
     assert errors == []
     assert finding_cards == 8
+    from dialoguelab.case import load_case
+
+    events = load_case().events
+    assert len(basis) == len(events)  # every event, each saying where its date comes from
+    assert sorted(basis) == sorted(e.date_basis.value for e in events)
