@@ -136,6 +136,13 @@ def register(app: typer.Typer) -> None:
             list[int] | None, typer.Option("--number", "-n", help="Only these findings.")
         ] = None,
         case: CaseOpt = None,
+        date_basis: Annotated[
+            str | None,
+            typer.Option(
+                "--date-basis",
+                help="Use only events dated from these bases (paper, context, footnote, outside; comma-separated).",
+            ),
+        ] = None,
         as_json: JsonOpt = False,
     ) -> None:
         """The paper's eight findings: each with its status, its figure and its evidence with sources.
@@ -145,12 +152,13 @@ def register(app: typer.Typer) -> None:
         Examples:
           [bold]dialoguelab findings[/bold]
           [bold]dialoguelab findings --number 8 --json[/bold]
+          [bold]dialoguelab findings --date-basis paper,context,footnote[/bold]   (the paper's own dates only)
         """
         from dialoguelab.stance.findings import evaluate_findings
 
         c = _load(case)
         try:
-            results = evaluate_findings(c, only=list(number) if number else None)
+            results = evaluate_findings(c, only=list(number) if number else None, date_basis=date_basis)
         except DialoguelabError as exc:
             _fail(str(exc))
         if as_json:

@@ -92,6 +92,25 @@ def test_date_basis_filter(case) -> None:  # type: ignore[no-untyped-def]
     assert set(timeline(case)["date_basis"]) == {"paper", "context"}
 
 
+def test_case_restricted_to_where_dates_come_from(case, mini_case_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    paper_only = case.with_dates_from("paper")
+    assert [e.id for e in paper_only.events] == [e.id for e in case.events if e.date_basis.value == "paper"]
+    assert len(paper_only.events) == 3 and paper_only.content_hash != case.content_hash
+    assert ids(timeline(paper_only)) == ids(timeline(case, date_basis="paper"))  # its own store
+    assert case.with_dates_from(["paper", "context", "footnote", "outside"]) is case
+    with pytest.raises(InvalidParameterError, match="'date_basis' parameter must be one or more of"):
+        case.with_dates_from("rumour")
+    # a quotation linked to a dropped event keeps its words and loses the link
+    q = mini_case_dir / "quotations.yaml"
+    q.write_text(
+        q.read_text(encoding="utf-8") + "  event: ev-2008-02-18-suria-rejects\n", encoding="utf-8"
+    )
+    linked = load_case(mini_case_dir)
+    assert linked.quotations[0].event == "ev-2008-02-18-suria-rejects"
+    assert linked.with_dates_from("paper").quotations[0].event is None
+    assert linked.with_dates_from("context").quotations[0].event == "ev-2008-02-18-suria-rejects"
+
+
 def test_timeline_rows_carry_actors_and_citations(case) -> None:  # type: ignore[no-untyped-def]
     row = timeline(case, footnote=2).iloc[0]
     assert row["source_actors"] == ["ostia", "suria"]

@@ -200,3 +200,13 @@ def test_evaluate_findings_resolves_evidence_and_sources(make_case, steps) -> No
     assert res.status == "supported"
     assert [e["id"] for e in res.evidence[:3]] == ["ev-1990-p0", "ev-1991-p0", "ev-2000-p0"]
     assert {s["id"] for s in res.sources} == {"paper"}
+
+
+def test_kosovo_findings_do_not_rest_on_the_dates_taken_from_outside_documents() -> None:
+    case = load_case()
+    full = evaluate_findings(case)
+    own = evaluate_findings(case, date_basis="paper,context,footnote")
+    outside = {e.id for e in case.events if e.date_basis.value == "outside"}
+    assert outside
+    assert [r.status for r in own] == [r.status for r in full]
+    assert not {e["id"] for r in own for e in r.evidence} & outside

@@ -14,7 +14,7 @@ __all__ = ["Case", "load_case", "check_case", "builtin_case_path", "CheckReport"
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -34,7 +34,7 @@ from dialoguelab.case.schema import (
     Source,
     SourceKind,
 )
-from dialoguelab.errors import CaseError, CaseValidationError, Problem, UnknownIdError
+from dialoguelab.errors import CaseError, CaseValidationError, InvalidParameterError, Problem, UnknownIdError
 
 CASE_FILES = ("case.yaml", "actors.yaml", "sources.yaml", "quotations.yaml", "agreements.yaml", "documents.yaml")
 
@@ -120,6 +120,40 @@ class Case:
             return self.events_by_id[event_id]
         except KeyError:
             raise UnknownIdError(f"unknown event {event_id!r}") from None
+
+    def with_dates_from(self, date_basis: str | Iterable[str]) -> Case:
+        """The same case keeping only the events whose date comes from one of ``date_basis``.
+
+        A robustness view: ``case.with_dates_from("paper,context,footnote")`` drops the acts the
+        paper reports undated (dated from outside documents), so any analysis can be re-run on the
+        paper's own dates. Quotations linked to a dropped event keep their words but lose the link.
+
+        Parameters
+        ----------
+        date_basis : str or iterable of str
+            ``paper``, ``context``, ``footnote``, ``outside``; a string may list several, comma-separated.
+        """
+        parts = date_basis.split(",") if isinstance(date_basis, str) else list(date_basis)
+        wanted = {p.strip().lower() for p in parts if p.strip()}
+        known = [b.value for b in DateBasis]
+        bad = sorted(wanted - set(known))
+        if bad or not wanted:
+            raise InvalidParameterError(
+                f"The 'date_basis' parameter must be one or more of {', '.join(known)}. "
+                f"Got {(bad[0] if bad else date_basis)!r}."
+            )
+        if wanted == set(known):
+            return self
+        events = tuple(e for e in self.events if e.date_basis.value in wanted)
+        kept = {e.id for e in events}
+        quotations = tuple(
+            q if q.event is None or q.event in kept else q.model_copy(update={"event": None})
+            for q in self.quotations
+        )
+        # a content hash of its own, so caches keyed on it (the store, the findings) never mix the two
+        tag = ",".join(sorted(wanted))
+        digest = hashlib.sha256(f"{self.content_hash}:date_basis={tag}".encode()).hexdigest()
+        return replace(self, events=events, quotations=quotations, content_hash=digest)
 
 
 @dataclass(frozen=True)

@@ -986,7 +986,9 @@ def _event_ref(case: Case, eid: str) -> dict[str, Any]:
 _RESULTS: dict[tuple[str, str, tuple[int, ...] | None, dt.date], list[FindingResult]] = {}
 
 
-def evaluate_findings(case: Case, only: list[int] | None = None) -> list[FindingResult]:
+def evaluate_findings(
+    case: Case, only: list[int] | None = None, date_basis: str | None = None
+) -> list[FindingResult]:
     """Every finding of the case with its status, figure, evidence events and sources.
 
     Results are kept per case content (and per day: some checks run up to today), so the CLI, the
@@ -997,6 +999,10 @@ def evaluate_findings(case: Case, only: list[int] | None = None) -> list[Finding
     case : Case
     only : list of int, optional
         Finding numbers to evaluate (default all).
+    date_basis : str, optional
+        Evaluate on the events whose date comes from these bases only (comma-separated: ``paper``,
+        ``context``, ``footnote``, ``outside``; see :meth:`dialoguelab.case.Case.with_dates_from`),
+        e.g. ``"paper,context,footnote"`` to leave out the acts dated from outside documents.
 
     Returns
     -------
@@ -1004,6 +1010,8 @@ def evaluate_findings(case: Case, only: list[int] | None = None) -> list[Finding
         In the order of the finding numbers. ``evidence`` lists the finding's events first, then those
         the check used; every event carries its citations, and ``sources`` resolves every source id.
     """
+    if date_basis:
+        case = case.with_dates_from(date_basis)
     key = (str(case.root), case.content_hash, tuple(only) if only else None, dt.date.today())
     if key not in _RESULTS:
         if len(_RESULTS) > 32:
@@ -1022,7 +1030,7 @@ def _evaluate(case: Case, only: list[int] | None) -> list[FindingResult]:
             res = run_check(case, f.check, f.params)
         else:
             res = CheckResult("not computable", "no check is defined for this finding")
-        ids = list(dict.fromkeys([*f.evidence, *(i for i in res.evidence if i in case.events_by_id)]))
+        ids = list(dict.fromkeys(i for i in [*f.evidence, *res.evidence] if i in case.events_by_id))
         evidence = [_event_ref(case, i) for i in ids]
         src_ids = list(dict.fromkeys([*f.sources, *(c for ev in evidence for c in ev["citations"])]))
         sources = [
