@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import yaml
 from dialoguelab.case.paper import PaperText
 from dialoguelab.errors import InvalidParameterError
 from dialoguelab.ingest.actors import Gazetteer
-from dialoguelab.ingest.evaluate import evaluate, load_annotation
+from dialoguelab.ingest.evaluate import EvaluationError, evaluate, load_annotation
 from dialoguelab.ingest.parallel import collect_paths, ingest_paths
 
 DATA = Path(__file__).parent / "data"
@@ -102,3 +103,31 @@ def test_evaluation_detects_a_wrong_annotation(tmp_path: Path, seed_paper: Path)
     bad.write_text(yaml.safe_dump(ann, allow_unicode=True), encoding="utf-8")
     m = evaluate(bad, seed_paper)["metrics"]
     assert m["date_recall"] < 0.05 and m["precision"] < 0.05
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda e: e.update(precision="week"), "'precision' must be one of day, month, part, year"),
+        (lambda e: e.update(line=99999), "'line' must be a line number within the range 121-1144"),
+        (lambda e: e.update(date="1999-13"), "'date' '1999-13' is not a date"),
+        (lambda e: e.update(id="a02"), "is annotated twice"),
+    ],
+)
+def test_a_malformed_annotation_is_refused_with_the_event_named(tmp_path: Path, change, message: str) -> None:  # type: ignore[no-untyped-def]
+    ann = yaml.safe_load((DATA / "seed_annotation.yaml").read_text(encoding="utf-8"))
+    change(ann["events"][0])
+    bad = tmp_path / "ann.yaml"
+    bad.write_text(yaml.safe_dump(ann, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(EvaluationError, match=re.escape(message)):
+        load_annotation(bad)
+
+
+def test_an_unknown_actor_in_the_annotation_is_an_error_not_a_miss(tmp_path: Path, seed_paper: Path) -> None:
+    ann = yaml.safe_load((DATA / "seed_annotation.yaml").read_text(encoding="utf-8"))
+    ann["events"][3]["source"] = ["yevgeni-primakov"]  # a misspelt id
+    (tmp_path / "seed_actors.yaml").write_text((DATA / "seed_actors.yaml").read_text(encoding="utf-8"))
+    bad = tmp_path / "ann.yaml"
+    bad.write_text(yaml.safe_dump(ann, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(EvaluationError, match="event 'a04' names source actor 'yevgeni-primakov'"):
+        evaluate(bad, seed_paper)

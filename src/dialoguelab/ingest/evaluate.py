@@ -7,7 +7,9 @@ Definitions (also in ``docs/ingest.md``)
   annotations are matched one-to-one: first pairs with the same date, then the rest by line.
 * **Date recall**: annotated events whose matched candidate has the same date, end date and precision.
 * **Actor recall**: annotated events whose matched candidate names every annotated actor (source and
-  target) among its actors. *Role accuracy* also asks sources to be among its sources.
+  target) among its actors, over all annotated events (an event not found counts as a miss);
+  ``actor_recall_found`` divides by the found events only. *Role accuracy* also asks sources to be among
+  its sources.
 * **Type accuracy**: among found events with an annotated PLOVER type, the share with the same type.
 * **Footnote links**: precision and recall of (event, footnote number) pairs over found events.
 * **Precision**: the annotation covers every dated event of a line range (``range`` in the file); among
@@ -26,9 +28,12 @@ from typing import Any
 
 import yaml
 
+from dialoguelab.case.dates import PartialDate
 from dialoguelab.errors import InvalidParameterError
 from dialoguelab.ingest.actors import Gazetteer
 from dialoguelab.ingest.candidates import Candidate, ingest_document
+
+_PRECISIONS = ("day", "month", "part", "year")
 
 
 class EvaluationError(InvalidParameterError):
@@ -59,12 +64,41 @@ def load_annotation(path: str | Path) -> dict[str, Any]:
         raise EvaluationError(f"annotation file {p} is not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list) or not data["events"]:
         raise EvaluationError(f"annotation file {p} needs a non-empty list 'events'.")
+    rng = data.get("range") or {}
+    lo, hi = int(rng.get("first_line", 1)), int(rng.get("last_line", 10**9))
+    seen: set[str] = set()
     for k, ev in enumerate(data["events"]):
         for key in ("id", "line", "date", "precision"):
             if not isinstance(ev, dict) or key not in ev:
                 raise EvaluationError(f"{p}: event {k + 1} lacks {key!r}.")
+        where = f"{p}: event {ev['id']!r}"
+        if ev["id"] in seen:
+            raise EvaluationError(f"{where} is annotated twice: ids must be unique.")
+        seen.add(str(ev["id"]))
+        if isinstance(ev["line"], bool) or not isinstance(ev["line"], int) or not lo <= ev["line"] <= hi:
+            raise EvaluationError(f"{where}: 'line' must be a line number within the range {lo}-{hi}.")
+        if ev["precision"] not in _PRECISIONS:
+            raise EvaluationError(f"{where}: 'precision' must be one of {', '.join(_PRECISIONS)}.")
+        for key in ("date", "end_date"):
+            if ev.get(key) is not None:
+                try:
+                    PartialDate.parse(str(ev[key]))
+                except ValueError as exc:
+                    raise EvaluationError(f"{where}: {key!r} {ev[key]!r} is not a date: {exc}") from None
     data["_path"] = str(p)
     return data
+
+
+def _check_actors(ann: dict[str, Any], known: set[str]) -> None:
+    """Every annotated actor must be in the actor list, or a typo would pass for a pipeline miss."""
+    for ev in ann["events"]:
+        for role in ("source", "target"):
+            unknown = [a for a in ev.get(role) or [] if a not in known]
+            if unknown:
+                raise EvaluationError(
+                    f"{ann['_path']}: event {ev['id']!r} names {role} actor {unknown[0]!r}, which is not in the "
+                    "annotation's actor list: add it there or fix the id."
+                )
 
 
 def _find_paper(ann: dict[str, Any], explicit: str | Path | None) -> Path:
@@ -127,7 +161,9 @@ def evaluate(
         actors_file = Path(ann["_path"]).parent / str(ann.get("actors", "seed_actors.yaml"))
         if not actors_file.is_file():
             raise EvaluationError(f"the annotation's actor list {actors_file} does not exist.")
-        gazetteer = Gazetteer.from_actors(yaml.safe_load(actors_file.read_text(encoding="utf-8")) or [])
+        actor_list = yaml.safe_load(actors_file.read_text(encoding="utf-8")) or []
+        _check_actors(ann, {str(a["id"]) for a in actor_list if isinstance(a, dict) and "id" in a})
+        gazetteer = Gazetteer.from_actors(actor_list)
     t0 = time.perf_counter()
     result = ingest_document(paper_path, gazetteer)
     seconds = time.perf_counter() - t0
@@ -191,6 +227,7 @@ def evaluate(
         "date_recall": round(date_ok / n, 4),
         "date_value_recall": round(value_ok / n, 4),
         "actor_recall": round(actors_ok / n, 4),
+        "actor_recall_found": round(actors_ok / len(match), 4) if match else 0.0,
         "role_accuracy": round(roles_ok / n, 4),
         "event_recall": round(len(match) / n, 4),
         "precision": round(tp / len(cands), 4) if cands else 0.0,
