@@ -65,6 +65,10 @@ def test_gazetteer_payload_roundtrip(small_gazetteer: Gazetteer) -> None:
         ("Serbia rejected the plan", "REJECT"),
         ("Russia supported Serbia", "SUPPORT"),
         ("The Security Council imposed an arms embargo on Serbia", "SANCTION"),
+        ("Serbia and Russia held the joint military exercise Srem", "COOPERATE"),
+        ("Russia held air defence drills with Serbia", "COOPERATE"),
+        ("Serbia staged a military parade in Belgrade", "MOBILIZE"),
+        ("Russia deployed troops near the border", "MOBILIZE"),
     ],
 )
 def test_classifier_table(small_gazetteer: Gazetteer, text: str, etype: str) -> None:

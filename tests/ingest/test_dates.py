@@ -41,6 +41,15 @@ def test_expressions(text: str, value: str, precision: str, kind: str) -> None:
     assert (m.value(), m.precision.value, m.kind) == (value, precision, kind)
 
 
+def test_two_years_joined_by_and_are_two_dates_unless_adjacent_or_between() -> None:
+    two = find_dates("to Ukraine, in 2014 and 2022. This")
+    assert [(m.value(), m.kind) for m in two] == [("2014", "partial"), ("2022", "partial")]
+    (between,) = find_dates("between 2014 and 2016 the")
+    assert (between.value(), between.kind) == ("2014/2016", "range")
+    (adjacent,) = find_dates("in 2016 and 2017 the")
+    assert (adjacent.value(), adjacent.kind) == ("2016/2017", "range")
+
+
 def test_vague_qualifier_and_interval() -> None:
     m = one("in early 2007")
     assert m.qualifier == "early"

@@ -66,6 +66,15 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(r"\b(?:sanction\w*|embargo|ban(?:ned)?\b|expel\w*)", E.SANCTION, 0.7, "sanctions, embargo, ban"),
     Rule(
+        # exercises held together with partners are military cooperation (CAMEO 062 → PLOVER COOPERATE),
+        # as the Kosovo case codes them; a state's own drills and parades stay MOBILIZE below
+        r"\b(?:joint|trilateral|bilateral)\s+(?:\w+\s+){0,3}?(?:exercises?|drills?)\b|"
+        r"\b(?:exercises?|drills?)\s+(?:\w+\s+){0,2}?(?:with|between)\b",
+        E.COOPERATE,
+        0.6,
+        "joint military exercise, drill with",
+    ),
+    Rule(
         r"\b(?:deploy\w*|troops?|paratroopers|military (?:exercise|drill|parade)|drills?|exercises?|"
         r"combat readiness|mobili[sz]\w*|parade|seize control)\b",
         E.MOBILIZE,

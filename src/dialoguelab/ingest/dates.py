@@ -355,6 +355,9 @@ def _build(kind: str, m: re.Match[str], base: int) -> DateMention | None:
         ya, yb = int(g["y1"]), int(g["y2"])
         if yb <= ya or yb - ya > 30:
             return None
+        joined_by_and = re.search(r"\s+and\s+", m.group(0)) is not None
+        if joined_by_and and not m.group(0).lower().startswith("between") and yb - ya > 1:
+            return None  # "in 2014 and 2022": two dates, each found as a year; "between 2014 and 2016" is a range
         return DateMention(
             text, start, end, "range", PartialDate(ya), MentionPrecision.YEAR, end_date=PartialDate(yb)
         )
