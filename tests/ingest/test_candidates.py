@@ -43,6 +43,18 @@ def test_inconsistent_relative_date_is_noted(small_gazetteer: Gazetteer) -> None
     assert "check the source" in (feb.date_note or "")
 
 
+def test_offset_from_a_named_event_is_not_resolved_against_the_last_date(small_gazetteer: Gazetteer) -> None:
+    text = (
+        "Putin met Vučić on September 26, 2023.\n\n"
+        "Few weeks after the beginning of the dialogue, Lavrov visited Belgrade. "
+        "Two days later Putin met Lavrov in Moscow.\n"
+    )
+    res = extract_candidates(parse_text(text, "t.txt"), small_gazetteer)
+    # the first offset counts from an event the text does not date: no guessed 2023 date for it
+    assert [c.date for c in res.candidates] == ["2023-09-26", "2023-09-28"]
+    assert res.stats["relative_named_referent"] == 1
+
+
 def test_one_candidate_per_date_with_its_clause_actors(small_gazetteer: Gazetteer) -> None:
     text = "Serbia signed a deal with the EU in July 2014, and Putin visited Pristina on October 22, 2015.\n"
     res = extract_candidates(parse_text(text, "t.txt"), small_gazetteer)

@@ -128,6 +128,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: After "N units after/before", a named event ("the beginning of the dialogue", "its adoption") rather than
+#: "that"/"this"/a date: the offset counts from that event.
+_EXPLICIT_REFERENT = re.compile(
+    r"\s+((?:the|its|his|her|their)\s+(?!same\b|next\b|following\b)[a-z][\w-]*(?:\s+of\s+the\s+[\w-]+)?)",
+    re.IGNORECASE,
+)
+
 @dataclass
 class QuotationCandidate:
     """Words in quotation marks with the speaker the sentence attributes them to (if any)."""
@@ -301,6 +308,7 @@ def extract_candidates(
         "relative": 0,
         "relative_resolved": 0,
         "absorbed_relative": 0,
+        "relative_named_referent": 0,
         "non_event_dates": 0,
         "dated_sentences_without_actor": 0,
         "locators_invalid": 0,
@@ -355,6 +363,18 @@ def extract_candidates(
                                         f"but it also gives {o.text!r}: check the source"
                                     ),
                                 )
+                        continue
+                    referent = _EXPLICIT_REFERENT.match(text, m.end)
+                    if referent and m.qualifier != "month of year":
+                        # "few weeks after the beginning of the dialogue": the offset counts from a named
+                        # event, not from the last date written, so resolving it would guess a date
+                        stats["relative_named_referent"] += 1
+                        resolved.append(
+                            replace(
+                                m,
+                                note=f"relative to {referent.group(1).strip()!r}, which the text does not date here",
+                            )
+                        )
                         continue
                     r = resolve_relative(m, last_absolute)
                     if r.date is not None:
