@@ -1,7 +1,15 @@
 """The case: a folder of YAML/CSV files, read into a typed, validated :class:`Case`."""
 
 from dialoguelab.case.dates import PartialDate, Precision
-from dialoguelab.case.loader import EXTRA_VALIDATORS, Case, CheckReport, builtin_case_path, check_case, load_case
+from dialoguelab.case.loader import (
+    EXTRA_VALIDATORS,
+    Case,
+    CheckReport,
+    builtin_case_path,
+    check_case,
+    load_case,
+    parse_date_bases,
+)
 from dialoguelab.case.schema import (
     FORMAT_VERSION,
     Actor,
@@ -44,4 +52,5 @@ __all__ = [
     "builtin_case_path",
     "check_case",
     "load_case",
+    "parse_date_bases",
 ]

@@ -9,7 +9,7 @@ future, and, when the paper's text is on this machine, every locator.
 
 from __future__ import annotations
 
-__all__ = ["Case", "load_case", "check_case", "builtin_case_path", "CheckReport"]
+__all__ = ["Case", "load_case", "check_case", "builtin_case_path", "CheckReport", "parse_date_bases"]
 
 import datetime as dt
 import hashlib
@@ -133,16 +133,8 @@ class Case:
         date_basis : str or iterable of str
             ``paper``, ``context``, ``footnote``, ``outside``; a string may list several, comma-separated.
         """
-        parts = date_basis.split(",") if isinstance(date_basis, str) else list(date_basis)
-        wanted = {p.strip().lower() for p in parts if p.strip()}
-        known = [b.value for b in DateBasis]
-        bad = sorted(wanted - set(known))
-        if bad or not wanted:
-            raise InvalidParameterError(
-                f"The 'date_basis' parameter must be one or more of {', '.join(known)}. "
-                f"Got {(bad[0] if bad else date_basis)!r}."
-            )
-        if wanted == set(known):
+        wanted = set(parse_date_bases(date_basis))
+        if wanted == {b.value for b in DateBasis}:
             return self
         events = tuple(e for e in self.events if e.date_basis.value in wanted)
         kept = {e.id for e in events}
@@ -154,6 +146,23 @@ class Case:
         tag = ",".join(sorted(wanted))
         digest = hashlib.sha256(f"{self.content_hash}:date_basis={tag}".encode()).hexdigest()
         return replace(self, events=events, quotations=quotations, content_hash=digest)
+
+
+def parse_date_bases(value: str | Iterable[str]) -> list[str]:
+    """Date bases from ``"paper,context"`` or an iterable, validated (see :class:`DateBasis`).
+
+    Raises :class:`InvalidParameterError` naming the allowed values when one is unknown or none is given.
+    """
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    bases = list(dict.fromkeys(p.strip().lower() for p in parts if p.strip()))
+    known = [b.value for b in DateBasis]
+    bad = [b for b in bases if b not in known]
+    if bad or not bases:
+        raise InvalidParameterError(
+            f"The 'date_basis' parameter must be one or more of {', '.join(known)}. "
+            f"Got {(bad[0] if bad else value)!r}."
+        )
+    return bases
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from dialoguelab.case import Case, DateBasis, EventType, Quotation
+from dialoguelab.case import Case, EventType, Quotation, parse_date_bases
 from dialoguelab.case.dates import PartialDate
 from dialoguelab.errors import InvalidParameterError
 from dialoguelab.evidence._params import check_limit, check_text, parse_bound
@@ -86,13 +86,7 @@ def _where(
         clauses.append("list_contains(e.footnotes, ?)")
         params.append(footnote)
     if date_basis:
-        bases = [b.strip().lower() for b in date_basis.split(",") if b.strip()]
-        known = [b.value for b in DateBasis]
-        bad = [b for b in bases if b not in known]
-        if bad:
-            raise InvalidParameterError(
-                f"The 'date_basis' parameter must be one or more of {', '.join(known)}. Got {bad[0]!r}."
-            )
+        bases = parse_date_bases(date_basis)
         clauses.append(f"e.date_basis IN ({', '.join('?' for _ in bases)})")
         params += bases
     text = check_text("text", text)
