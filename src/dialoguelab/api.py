@@ -10,7 +10,7 @@ Examples
 >>> case = api.load_case()
 >>> len(api.timeline(case, actor="Moscow", date_from="2008", date_to="2013")) > 0
 True
->>> api.outcome("NATO", "2024-06-01").blocking
+>>> api.outcome(case, "NATO", "2024-06-01").blocking
 ['ESP', 'GRC', 'ROU', 'SVK']
 """
 

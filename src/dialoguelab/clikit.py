@@ -6,7 +6,18 @@ looks the same from every command: ``Error: <message>`` on stderr, exit code 1.
 
 from __future__ import annotations
 
-__all__ = ["CaseOpt", "JsonOpt", "CsvOpt", "ParquetOpt", "fail", "load", "run_or_exit", "print_json"]
+__all__ = [
+    "CASE_HELP",
+    "CaseOpt",
+    "JsonOpt",
+    "CsvOpt",
+    "ParquetOpt",
+    "fail",
+    "load",
+    "one_format",
+    "run_or_exit",
+    "print_json",
+]
 
 import json
 from collections.abc import Callable
@@ -22,10 +33,8 @@ from dialoguelab.output import err_console
 
 T = TypeVar("T")
 
-CaseOpt = Annotated[
-    Path | None,
-    typer.Option("--case", help="Case folder (default: the built-in Kosovo case).", show_default=False),
-]
+CASE_HELP = "A case folder, or the name of an installed case (default: the built-in default case)."
+CaseOpt = Annotated[Path | None, typer.Option("--case", help=CASE_HELP, show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")]
 ParquetOpt = Annotated[Path | None, typer.Option("--parquet", help="Write the table to this Parquet file.")]
@@ -37,6 +46,12 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def one_format(as_json: bool, as_csv: bool, parquet: Path | None) -> None:
+    """Refuse conflicting output options before any work (exit code 2, as for usage errors)."""
+    if sum([as_json, as_csv, parquet is not None]) > 1:
+        fail("Use just one of --json, --csv or --parquet.", 2)
+
+
 def run_or_exit(fn: Callable[[], T]) -> T:
     """Call ``fn``; a library error becomes ``Error: …`` and exit code 1."""
     try:
@@ -45,9 +60,9 @@ def run_or_exit(fn: Callable[[], T]) -> T:
         fail(str(exc))
 
 
-def load(case: Path | None) -> Case:
-    """Load a case for a command, turning library errors into a clean exit."""
-    return run_or_exit(lambda: load_case(case))
+def load(case: Path | str | None) -> Case:
+    """Load a case (a folder or an installed case's name) for a command; library errors exit cleanly."""
+    return run_or_exit(lambda: load_case(str(case) if case is not None else None))
 
 
 def print_json(obj: Any) -> None:

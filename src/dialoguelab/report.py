@@ -186,7 +186,8 @@ def admissions_figure(rows: list[dict[str, Any]]) -> dict[str, Any]:
     lay = _layout("Who blocks Kosovo's admission, by body", "blocking members")
     lay["xaxis"] = {"title": {"text": "body"}, "type": "category"}
     lay["showlegend"] = False
-    colors = ["#2e7d32" if r["passed"] else ("#b03a2e" if r["russia_blocks"] else "#c77c02") for r in rows]
+    colors = ["#2e7d32" if r["passed"] else ("#b03a2e" if set(r["blocking"]) & set(r["veto_players"]) else "#c77c02")
+              for r in rows]
     return {
         "data": [
             {
@@ -205,20 +206,20 @@ def admissions_figure(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _recognitions(case: Case) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str | None]:
-    try:
-        from dialoguelab.membership.data import load_membership
-        from dialoguelab.membership.world import world
+    from dialoguelab.membership.data import membership_data
+    from dialoguelab.membership.world import applicant_since, world
 
-        data = load_membership(case.root)
-    except (DialoguelabError, ImportError) as exc:
+    try:
+        data = membership_data(case)
+        start = applicant_since(case).replace(day=1)
+    except DialoguelabError as exc:
         return [], [], f"recognitions not available: {exc}"
     points = []
-    start = dt.date(2008, 2, 1)
     today = dt.date.today()
     y, m = start.year, start.month
     while dt.date(y, m, 1) <= today:
         d = dt.date(y, m, 1)
-        points.append({"date": d.isoformat(), "count": world(d, root=case.root).recognizer_count()})
+        points.append({"date": d.isoformat(), "count": world(case, d).recognizer_count()})
         m += 1
         if m > 12:
             y, m = y + 1, 1
@@ -233,7 +234,7 @@ def _recognitions(case: Case) -> tuple[list[dict[str, Any]], list[dict[str, Any]
                     "state",
                     "recognized_on",
                     "withdrawal_claimed_on",
-                    "kosovo_position",
+                    "applicant_position",
                     "sources",
                     "verified",
                 )
@@ -243,17 +244,17 @@ def _recognitions(case: Case) -> tuple[list[dict[str, Any]], list[dict[str, Any]
 
 
 def _admissions(case: Case) -> tuple[list[dict[str, Any]], str | None]:
-    try:
-        from dialoguelab.membership.data import load_membership
-        from dialoguelab.membership.outcomes import outcome
+    from dialoguelab.membership.data import membership_data
+    from dialoguelab.membership.outcomes import outcome
 
-        data = load_membership(case.root)
-    except (DialoguelabError, ImportError) as exc:
+    try:
+        data = membership_data(case)
+    except DialoguelabError as exc:
         return [], f"admission outcomes not available: {exc}"
     rows = []
-    for b in data.bodies.values() if isinstance(data.bodies, dict) else data.bodies:
+    for b in data.bodies.values():
         try:
-            o = outcome(b.id, None, root=case.root, detail=False)
+            o = outcome(case, b.id, None, detail=False)
         except DialoguelabError:
             continue
         rows.append(
@@ -263,9 +264,7 @@ def _admissions(case: Case) -> tuple[list[dict[str, Any]], str | None]:
                 "date": o.date,
                 "passed": o.passed,
                 "blocking": list(o.blocking),
-                "veto_players": len(o.veto_players),
-                "russia_veto": "RUS" in o.veto_players,
-                "russia_blocks": "RUS" in o.blocking,
+                "veto_players": list(o.veto_players),
                 "stages": [
                     {
                         "name": s.name,
@@ -285,14 +284,14 @@ def build_report_context(case: Case, *, scale: str = "goldstein") -> dict[str, A
     from dialoguelab.stance.changepoints import changepoints
     from dialoguelab.stance.findings import evaluate_findings
     from dialoguelab.stance.scoring import scoring_table
-    from dialoguelab.stance.series import SERIES, scored_events, stance_series
+    from dialoguelab.stance.series import scored_events, series_specs, stance_series
 
     findings = [r.to_dict() for r in evaluate_findings(case)]
     cps = changepoints(case, scale=scale)
     periods = cps["periods"]
     figures: list[dict[str, Any]] = []
     stance = []
-    for name, spec in SERIES.items():
+    for name, spec in series_specs(case).items():
         frame = stance_series(case, name, scale=scale)
         ev = scored_events(case, name, scale=scale)
         fig_id = f"fig-stance-{name}"
@@ -343,6 +342,7 @@ def build_report_context(case: Case, *, scale: str = "goldstein") -> dict[str, A
 
     return {
         "title": case.meta.title,
+        "applicant": case.meta.applicant.name if case.meta.applicant else "the applicant",
         "case_id": case.meta.id,
         "generated": dt.date.today().isoformat(),
         "version": __version__,

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dialoguelab.cachedir import cache_dir
 from dialoguelab.case import Case
 
 TABLES = (
@@ -36,14 +37,6 @@ TABLES = (
 )
 
 _SCHEMA_VERSION = "3"
-
-
-def cache_dir() -> Path:
-    """Where built databases live: ``$DIALOGUELAB_CACHE`` or ``~/.cache/dialoguelab``."""
-    env = os.environ.get("DIALOGUELAB_CACHE")
-    base = Path(env) if env else Path.home() / ".cache" / "dialoguelab"
-    base.mkdir(parents=True, exist_ok=True)
-    return base
 
 
 def _frames(case: Case) -> dict[str, pd.DataFrame]:

@@ -274,12 +274,28 @@ def test_check_covers_the_membership_folder(tmp_path: Path) -> None:
 
     dest = tmp_path / "kosovo"
     shutil.copytree(builtin_case_path(), dest)
-    members = dest / "membership" / "members.csv"
-    lines = members.read_text(encoding="utf-8").splitlines()
+    recs = dest / "membership" / "recognitions.csv"
+    lines = recs.read_text(encoding="utf-8").splitlines()
     lines[1] = "BROKEN,LINE"
-    members.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    recs.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems = check_case(dest).problems
-    assert problems and all(p.file == "membership/members.csv" and p.line == 2 for p in problems)
+    assert problems and all(p.file == "membership/recognitions.csv" and p.line == 2 for p in problems)
+
+
+def test_check_covers_the_world_data_a_case_overrides(tmp_path: Path) -> None:
+    import shutil
+
+    from dialoguelab.case import builtin_case_path
+    from dialoguelab.world import WORLD_DIR
+
+    dest = tmp_path / "kosovo"
+    shutil.copytree(builtin_case_path(), dest)
+    (dest / "world").mkdir()
+    lines = (WORLD_DIR / "members.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = "BROKEN,LINE"
+    (dest / "world" / "members.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = check_case(dest).problems
+    assert problems and all(p.file == "world/members.csv" and p.line == 2 for p in problems)
 
 
 def test_locator_on_a_blank_line_is_refused(mini_case_dir: Path) -> None:

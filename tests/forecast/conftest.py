@@ -59,5 +59,6 @@ def tiny_case(tmp_path: Path) -> Path:
     (root / "case.yaml").write_text(CASE_YAML)
     (root / "actors.yaml").write_text(ACTORS_YAML)
     (root / "sources.yaml").write_text(SOURCES_YAML)
+    (root / "events.yaml").write_text("[]\n")  # a case folder needs its events file, here empty
     (root / "forecast" / "toy.yaml").write_text(issue_yaml())
     return root

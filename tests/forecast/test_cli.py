@@ -62,6 +62,7 @@ def test_forecast_prints_trajectory_forecast_and_uncertainty(app, tiny_case: Pat
 
 
 def test_forecast_json_matches_library(app, tiny_case: Path):
+    from dialoguelab.case import load_case
     from dialoguelab.forecast.api import forecast_issue
 
     res = runner.invoke(
@@ -84,7 +85,7 @@ def test_forecast_json_matches_library(app, tiny_case: Path):
     )
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
-    lib = forecast_issue("toy", tiny_case, rounds=3, runs=6, workers=0, mode="corrected").to_dict()
+    lib = forecast_issue(load_case(tiny_case), "toy", rounds=3, runs=6, workers=0, mode="corrected").to_dict()
     assert out == json.loads(json.dumps(lib))
     assert [t["round"] for t in out["trajectory"]] == [0, 1, 2, 3]
     assert out["options"]["probability"] == "pairwise"

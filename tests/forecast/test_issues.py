@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from dialoguelab.case import load_case
 from dialoguelab.errors import CaseValidationError, InvalidParameterError, UnknownIdError
 from dialoguelab.forecast.issues import load_issue, load_issues
 from dialoguelab.forecast.scenarios import apply_scenario, load_scenario
 
 from .conftest import issue_yaml
+
+KOSOVO = load_case()
 
 REQUIRED_ACTORS = {
     "kosovo",
@@ -30,7 +33,7 @@ REQUIRED_ACTORS = {
 
 
 def test_builtin_kosovo_issues_load_and_cover_the_actors():
-    issues = {i.id: i for i in load_issues()}
+    issues = {i.id: i for i in load_issues(KOSOVO)}
     assert {"un-membership", "asm-powers", "eu-path"} <= set(issues)
     assert REQUIRED_ACTORS <= set(issues["un-membership"].actor_ids())
     for issue in issues.values():
@@ -48,8 +51,9 @@ def test_builtin_issue_locators_checked_against_the_paper(tmp_path: Path):
     src = builtin_case_path()
     root = tmp_path / "k"
     (root / "forecast").mkdir(parents=True)
-    for name in ("case.yaml", "actors.yaml", "sources.yaml"):
+    for name in ("actors.yaml", "sources.yaml"):
         (root / name).write_text((src / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "events.yaml").write_text("[]\n")
     text = (src / "forecast" / "eu-path.yaml").read_text(encoding="utf-8")
     assert "{line: 1899, anchor:" in text
     (root / "forecast" / "eu-path.yaml").write_text(
@@ -62,16 +66,16 @@ def test_builtin_issue_locators_checked_against_the_paper(tmp_path: Path):
         encoding="utf-8",
     )
     with pytest.raises(CaseValidationError) as err:
-        load_issues(root)
+        load_issues(load_case(root))
     msgs = [str(p) for p in err.value.problems]
     assert any("does not start on paper line 1901" in m and "forecast/eu-path.yaml:" in m for m in msgs)
 
 
 def test_tiny_case_loads(tiny_case: Path):
-    issue = load_issue("toy", tiny_case)
+    issue = load_issue(load_case(tiny_case), "toy")
     assert issue.actor_ids() == ["kosovo", "serbia", "russia", "eu"]
     with pytest.raises(UnknownIdError, match="unknown issue 'nope'. Issues of this case: toy"):
-        load_issue("nope", tiny_case)
+        load_issue(load_case(tiny_case), "nope")
 
 
 @pytest.mark.parametrize(
@@ -121,7 +125,7 @@ def test_issue_file_errors_are_located(tiny_case: Path, edit, line, field, messa
     path = tiny_case / "forecast" / "toy.yaml"
     path.write_text(edit(path.read_text()))
     with pytest.raises(CaseValidationError) as err:
-        load_issues(tiny_case)
+        load_issues(load_case(tiny_case))
     probs = err.value.problems
     assert any(
         p.file == "forecast/toy.yaml" and p.line == line and p.field == field and message in p.message
@@ -132,11 +136,11 @@ def test_issue_file_errors_are_located(tiny_case: Path, edit, line, field, messa
 def test_missing_actors_file_is_reported(tiny_case: Path):
     (tiny_case / "actors.yaml").unlink()
     with pytest.raises(CaseValidationError, match="actors.yaml: missing"):
-        load_issues(tiny_case)
+        load_issues(load_case(tiny_case))
 
 
 def test_scenarios_apply_and_validate(tiny_case: Path, tmp_path: Path):
-    issue = load_issue("toy", tiny_case)
+    issue = load_issue(load_case(tiny_case), "toy")
     f = tmp_path / "s.yaml"
     f.write_text(
         "name: Russia steps back\nchanges:\n  - {actor: russia, salience: {multiply: 0.5}}\n"
@@ -170,10 +174,10 @@ def test_shipped_scenario_applies_to_its_issue():
     from dialoguelab.case import builtin_case_path
 
     scen = load_scenario(builtin_case_path() / "forecast" / "scenarios" / "russia-steps-back.yaml")
-    issue = load_issue("un-membership")
+    issue = load_issue(KOSOVO, "un-membership")
     changed = {a.actor: a for a in apply_scenario(issue, scen).actors}
     base = {a.actor: a for a in issue.actors}
     assert changed["russia"].salience.value == pytest.approx(base["russia"].salience.value / 2)
     assert changed["eu"].capability.value == pytest.approx(base["eu"].capability.value * 1.5)
     with pytest.raises(InvalidParameterError, match="written for issue 'un-membership'"):
-        apply_scenario(load_issue("eu-path"), scen)
+        apply_scenario(load_issue(KOSOVO, "eu-path"), scen)

@@ -6,6 +6,7 @@ import csv
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dialoguelab.case import load_case
 from dialoguelab.membership import votes
+from dialoguelab.world import WORLD_DIR
+
+KOSOVO = load_case()
 
 # ----------------------------------------------------------------- the kernel
 
@@ -45,9 +50,7 @@ def test_class_kernel_on_the_unesco_organ():
 
 
 def _clear_memory() -> None:
-    votes._fit_cached.cache_clear()
-    votes._calibrate_cached.cache_clear()
-    votes._admission_cached.cache_clear()
+    KOSOVO.clear_cached()
 
 
 @pytest.fixture()
@@ -78,7 +81,7 @@ def _files(folder: Path) -> list[Path]:
 
 
 def test_fit_is_stored_and_read_back_after_memory_is_cleared(cache, fits, monkeypatch):
-    first = votes.fitted_probabilities()
+    first = votes.fitted_probabilities(KOSOVO)
     assert fits == [2]
     [path] = _files(cache)
     rec = json.loads(path.read_text())
@@ -93,13 +96,13 @@ def test_fit_is_stored_and_read_back_after_memory_is_cleared(cache, fits, monkey
         raise AssertionError("refitted although the cache holds this fit")
 
     monkeypatch.setattr(votes, "_fit", no_fit)
-    assert votes.fitted_probabilities() == first
-    p = votes.admission_probability("unesco", "2015-11-09")
+    assert votes.fitted_probabilities(KOSOVO) == first
+    p = votes.admission_probability(KOSOVO, "unesco", "2015-11-09")
     assert 0 < p.probability < 1 and p.class_probabilities == first
 
 
 def test_a_second_process_reads_the_same_numbers_from_disk(cache):
-    first = votes.fitted_probabilities()
+    first = votes.fitted_probabilities(KOSOVO)
     [path] = _files(cache)
     stamp = path.stat().st_mtime_ns
     code = (
@@ -108,7 +111,8 @@ def test_a_second_process_reads_the_same_numbers_from_disk(cache):
         "def no_fit(obs, prior):\n"
         "    raise SystemExit('refitted')\n"
         "votes._fit = no_fit\n"
-        "print(json.dumps(votes.fitted_probabilities()))\n"
+        "from dialoguelab.case import load_case\n"
+        "print(json.dumps(votes.fitted_probabilities(load_case())))\n"
     )
     env = dict(os.environ, DIALOGUELAB_CACHE=str(cache.parent))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
@@ -119,19 +123,23 @@ def test_a_second_process_reads_the_same_numbers_from_disk(cache):
 
 
 def test_other_fit_options_are_other_entries(cache, fits):
-    votes.fitted_probabilities()
-    votes.fitted_probabilities(prior=0.5)
+    votes.fitted_probabilities(KOSOVO)
+    votes.fitted_probabilities(KOSOVO, prior=0.5)
     # Serbia's view applies the withdrawals it claims before the 2018 INTERPOL vote: other class counts
-    votes.fitted_probabilities(position="serbia")
+    votes.fitted_probabilities(KOSOVO, position="serbia")
     keys = {json.loads(p.read_text())["key"] for p in _files(cache)}
     assert fits == [2, 2, 2] and len(keys) == 3
     _clear_memory()
-    votes.fitted_probabilities(prior=0.5)
+    votes.fitted_probabilities(KOSOVO, prior=0.5)
     assert fits == [2, 2, 2]
 
 
 def _edit_votes(root: Path, row_id: str, **changes: str) -> None:
-    path = root / "membership" / "votes.csv"
+    """Edit a roll call through the case's own world/rollcalls.csv (it overrides the built-in rows)."""
+    path = root / "world" / "rollcalls.csv"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        shutil.copy(WORLD_DIR / "rollcalls.csv", path)
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
         fields = list(rows[0])
@@ -145,15 +153,15 @@ def _edit_votes(root: Path, row_id: str, **changes: str) -> None:
 
 
 def test_changed_tallies_refit_and_unrelated_edits_do_not(cache, fits, case_copy):
-    before = votes.fitted_probabilities(root=case_copy)
+    before = votes.fitted_probabilities(load_case(case_copy))
     assert fits == [2] and len(_files(cache)) == 1
 
     _edit_votes(case_copy, "interpol-2018-final", note="an edited note")
-    assert votes.fitted_probabilities(root=case_copy) == before
+    assert votes.fitted_probabilities(load_case(case_copy)) == before
     assert fits == [2] and len(_files(cache)) == 1  # a note is not data the fit sees
 
     _edit_votes(case_copy, "interpol-2018-final", abstain="20")
-    after = votes.fitted_probabilities(root=case_copy)
+    after = votes.fitted_probabilities(load_case(case_copy))
     assert fits == [2, 2] and len(_files(cache)) == 2
     assert after != before
     assert after["recognizes"][2] > before["recognizes"][2]  # more abstentions, a higher abstention rate
@@ -172,7 +180,7 @@ def test_changed_tallies_refit_and_unrelated_edits_do_not(cache, fits, case_copy
     ids=["empty", "not-json", "not-a-mapping", "other-key", "short-theta", "nan-theta"],
 )
 def test_corrupt_cache_file_is_ignored_and_rewritten(cache, fits, content):
-    clean = votes.fitted_probabilities()
+    clean = votes.fitted_probabilities(KOSOVO)
     [path] = _files(cache)
     rec = json.loads(path.read_text())
     if content.startswith("KEY:"):
@@ -181,7 +189,7 @@ def test_corrupt_cache_file_is_ignored_and_rewritten(cache, fits, content):
     path.write_text(content)
     _clear_memory()
 
-    assert votes.fitted_probabilities() == clean  # the fit is deterministic: same numbers again
+    assert votes.fitted_probabilities(KOSOVO) == clean  # the fit is deterministic: same numbers again
     assert fits == [2, 2]
     assert json.loads(path.read_text())["key"] == rec["key"]  # and the file holds a good record again
 
@@ -192,17 +200,17 @@ def test_unusable_cache_folder_only_costs_a_refit(tmp_path, monkeypatch, fits):
     monkeypatch.setenv("DIALOGUELAB_CACHE", str(blocker))
     _clear_memory()
     try:
-        probs = votes.fitted_probabilities()
+        probs = votes.fitted_probabilities(KOSOVO)
         assert fits == [2] and math.isclose(sum(probs["recognizes"]), 1.0)
     finally:
         _clear_memory()
 
 
 def test_leave_one_out_fits_are_cached_too(cache, fits):
-    cal = votes.calibrate()
+    cal = votes.calibrate(KOSOVO)
     assert fits == [2, 1, 1] and len(_files(cache)) == 3
     _clear_memory()
-    again = votes.calibrate()
+    again = votes.calibrate(KOSOVO)
     assert fits == [2, 1, 1]
     assert again.probabilities == cal.probabilities
     assert again.leave_one_out.equals(cal.leave_one_out)

@@ -4,11 +4,15 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from dialoguelab.case import load_case
 from dialoguelab.errors import CaseError, CaseValidationError, InvalidParameterError, UnknownIdError
 from dialoguelab.membership.cli import register
-from dialoguelab.membership.data import load_membership
+from dialoguelab.membership.data import membership_data
 from dialoguelab.membership.outcomes import outcome
 from dialoguelab.membership.scenarios import load_scenario
+from dialoguelab.world import WORLD_DIR
+
+KOSOVO = load_case()
 
 app = typer.Typer()
 register(app)
@@ -73,28 +77,32 @@ def test_malformed_scenario_names_file_line_field(tmp_path):
 
 def test_impossible_date_and_unknown_state():
     with pytest.raises(InvalidParameterError, match="YYYY-MM-DD"):
-        outcome("UN", "2024-02-30")
+        outcome(KOSOVO, "UN", "2024-02-30")
     with pytest.raises(UnknownIdError, match="ISO 3166"):
-        load_membership().state("Narnia")
+        membership_data(KOSOVO).state("Narnia")
 
 
-def test_bad_case_files_are_located(case_copy):
-    p = case_copy / "membership" / "members.csv"
-    lines = p.read_text().splitlines()
+def test_bad_world_override_is_located(case_copy):
+    """A case's own world/members.csv overrides the built-in lists, and its errors name the case's file."""
+    lines = (WORLD_DIR / "members.csv").read_text().splitlines()
     lines[2] = lines[2].replace(",1955-12-14,", ",1955-13-14,")
-    p.write_text("\n".join(lines) + "\n")
+    (case_copy / "world").mkdir()
+    (case_copy / "world" / "members.csv").write_text("\n".join(lines) + "\n")
     with pytest.raises(CaseValidationError) as exc:
-        load_membership(case_copy)
-    assert "members.csv:3 [joined]" in str(exc.value)
+        membership_data(load_case(case_copy))
+    assert "world/members.csv:3 [joined]" in str(exc.value)
 
 
-def test_missing_membership_folder(tmp_path):
+def test_missing_membership_folder(case_copy):
+    import shutil
+
+    shutil.rmtree(case_copy / "membership")
     with pytest.raises(CaseError, match="membership"):
-        load_membership(tmp_path)
+        membership_data(load_case(case_copy))
 
 
 def test_unknown_source_is_reported(case_copy):
     p = case_copy / "membership" / "stances.yaml"
     p.write_text(p.read_text().replace("web-b92-politics-php-4", "no-such-source"))
     with pytest.raises(CaseValidationError, match="no-such-source"):
-        load_membership(case_copy)
+        membership_data(load_case(case_copy))

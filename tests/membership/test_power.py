@@ -4,7 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dialoguelab.case import load_case
 from dialoguelab.membership.power import body_power, brute_force_indices, type_indices, weighted_indices
+
+KOSOVO = load_case()
 
 F = Fraction
 
@@ -67,7 +70,7 @@ def test_193_member_assembly_is_exact_and_fast_enough():
 
 
 def test_un_composite_game_sums_to_one_and_veto_dominates():
-    t = body_power("un", "2024-06-01", by_type=True)
+    t = body_power(KOSOVO, "un", "2024-06-01", by_type=True)
     total = sum(F(s) * n for s, n in zip(t.shapley_shubik_exact, t.players, strict=True))
     assert total == 1 and int(t.players.sum()) == 193
     veto = F(t[t.type == "veto holder"].shapley_shubik_exact.iloc[0])
@@ -76,5 +79,5 @@ def test_un_composite_game_sums_to_one_and_veto_dominates():
 
 
 def test_unanimity_body_is_symmetric():
-    df = body_power("nato", "2024-06-01")
+    df = body_power(KOSOVO, "nato", "2024-06-01")
     assert len(df) == 32 and set(df.shapley_shubik_exact) == {"1/32"}

@@ -10,12 +10,13 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
+from dialoguelab.case import load_case
 from dialoguelab.errors import CaseValidationError
 from dialoguelab.membership.cli import register
-from dialoguelab.membership.data import load_membership
+from dialoguelab.membership.data import membership_data
 from dialoguelab.membership.outcomes import outcome
 from dialoguelab.membership.rules import PROCEDURES, Ballot, Unanimity, rule_from_dict
-from dialoguelab.membership.scenarios import Change, Scenario, series
+from dialoguelab.membership.scenarios import Change, Scenario
 from dialoguelab.membership.views import body_rules
 from dialoguelab.membership.votes import (
     LABEL_DECLARED,
@@ -25,6 +26,10 @@ from dialoguelab.membership.votes import (
     stage_label,
     stage_probability,
 )
+from dialoguelab.membership.whatif import series
+from dialoguelab.world import WORLD_DIR
+
+KOSOVO = load_case()
 
 DAY = "2024-06-01"
 NATO_NON_RECOGNISERS = ["ESP", "GRC", "ROU", "SVK"]  # outcome("NATO", DAY).blocking
@@ -38,7 +43,7 @@ def _recognise(states: list[str], name: str = "all recognise") -> Scenario:
 
 
 def test_every_stage_states_its_procedure_and_verified_ones_cite_a_source():
-    data = load_membership()
+    data = membership_data(KOSOVO)
     for body, stages in data.stages.items():
         for st in stages:
             assert st.procedure in PROCEDURES, (body, st.id)
@@ -49,7 +54,7 @@ def test_every_stage_states_its_procedure_and_verified_ones_cite_a_source():
 
 
 def test_procedures_of_the_kosovo_case():
-    data = load_membership()
+    data = membership_data(KOSOVO)
     proc = {(b, s.id): (s.procedure, s.procedure_verified) for b, st in data.stages.items() for s in st}
     assert proc["nato", "invitation"] == ("consensus", True)
     assert proc["nato", "ratification"] == ("ratification", True)
@@ -59,44 +64,52 @@ def test_procedures_of_the_kosovo_case():
     assert proc["interpol", "general_assembly"] == ("secret_ballot", False)
 
 
+def _world_override(case_copy):
+    """The case's own world/organizations.yaml, a copy of the built-in one (it overrides it)."""
+    f = case_copy / "world" / "organizations.yaml"
+    f.parent.mkdir(exist_ok=True)
+    f.write_text((WORLD_DIR / "organizations.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return f
+
+
 def test_verified_procedure_without_citation_is_a_located_error(case_copy):
-    f = case_copy / "membership" / "organizations.yaml"
+    f = _world_override(case_copy)
     doc = yaml.safe_load(f.read_text(encoding="utf-8"))
     nato = next(b for b in doc["bodies"] if b["id"] == "nato")
     nato["admission"][0]["procedure_citations"] = []
     f.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     with pytest.raises(CaseValidationError) as exc:
-        load_membership(case_copy)
+        membership_data(load_case(case_copy))
     msg = str(exc.value)
-    assert "organizations.yaml" in msg and "procedure_citations" in msg
+    assert "world/organizations.yaml" in msg and "procedure_citations" in msg
 
 
 def test_unknown_procedure_is_rejected(case_copy):
-    f = case_copy / "membership" / "organizations.yaml"
+    f = _world_override(case_copy)
     doc = yaml.safe_load(f.read_text(encoding="utf-8"))
     doc["bodies"][0]["admission"][0]["procedure"] = "show_of_hands"
     f.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     with pytest.raises(CaseValidationError, match="procedure"):
-        load_membership(case_copy)
+        membership_data(load_case(case_copy))
 
 
 # ------------------------------------------------------------------ consensus: declared positions
 
 
 def test_nato_all_recognising_is_admitted_with_probability_one():
-    r = admission_probability("NATO", DAY, scenario=_recognise(NATO_NON_RECOGNISERS))
+    r = admission_probability(KOSOVO, "NATO", DAY, scenario=_recognise(NATO_NON_RECOGNISERS))
     assert r.probability == 1.0 and r.basis == METHOD_DECLARED
     for s in r.stages:
         assert s.method == METHOD_DECLARED and s.probability == 1.0 and s.label == LABEL_DECLARED
         assert s.expected["no"] == 0 and s.yes_distribution[s.members] == 1.0
-    assert outcome("NATO", DAY, scenario=_recognise(NATO_NON_RECOGNISERS), detail=False).passed
+    assert outcome(KOSOVO, "NATO", DAY, scenario=_recognise(NATO_NON_RECOGNISERS), detail=False).passed
 
 
 def test_nato_baseline_follows_declared_positions_not_a_ballot():
-    r = admission_probability("NATO", DAY)
+    r = admission_probability(KOSOVO, "NATO", DAY)
     # the old model gave 1.86e-17 here; with four non-recognising Allies the consensus is blocked
     assert r.probability == 0.0
-    o = outcome("NATO", DAY, detail=False)
+    o = outcome(KOSOVO, "NATO", DAY, detail=False)
     for s, so in zip(r.stages, o.stages, strict=True):
         assert s.probability == (1.0 if so.passed else 0.0)
         assert s.expected["no"] == so.tally["no"] == 4
@@ -104,13 +117,13 @@ def test_nato_baseline_follows_declared_positions_not_a_ballot():
 
 def test_one_objector_blocks_a_consensus_stage():
     scen = _recognise(NATO_NON_RECOGNISERS[:-1], name="three recognise")
-    r = admission_probability("NATO", DAY, scenario=scen)
+    r = admission_probability(KOSOVO, "NATO", DAY, scenario=scen)
     assert r.probability == 0.0
-    assert outcome("NATO", DAY, scenario=scen, detail=False).blocking == [NATO_NON_RECOGNISERS[-1]]
+    assert outcome(KOSOVO, "NATO", DAY, scenario=scen, detail=False).blocking == [NATO_NON_RECOGNISERS[-1]]
 
 
 def test_series_reports_the_basis():
-    df = series(["nato", "unesco"], start="2015-11-01", end="2015-12-01")
+    df = series(KOSOVO, ["nato", "unesco"], start="2015-11-01", end="2015-12-01")
     basis = dict(zip(df["body"], df["probability_basis"], strict=False))
     assert basis == {"nato": "declared_positions", "unesco": "vote_model"}
     assert set(df.loc[df["body"] == "nato", "probability"]) <= {0.0, 1.0}
@@ -128,8 +141,8 @@ REF_INTERPOL_2018 = 0.0832209736082876
 
 
 def test_unesco_2015_and_interpol_2018_figures_unchanged():
-    u = admission_probability("UNESCO", "2015-11-09")
-    i = admission_probability("INTERPOL", "2018-11-20")
+    u = admission_probability(KOSOVO, "UNESCO", "2015-11-09")
+    i = admission_probability(KOSOVO, "INTERPOL", "2018-11-20")
     assert u.probability == pytest.approx(REF_UNESCO_2015, rel=1e-6)
     assert i.probability == pytest.approx(REF_INTERPOL_2018, rel=1e-6)
     assert u.basis == i.basis == METHOD_VOTE_MODEL
@@ -142,7 +155,7 @@ def test_unesco_2015_and_interpol_2018_figures_unchanged():
 
 
 def test_tfeu_238_4_rule_abstention_does_not_block_absence_does():
-    data = load_membership()
+    data = membership_data(KOSOVO)
     rule = next(s.rule for s in data.stages["eu"] if s.id == "opening_negotiations")
     assert isinstance(rule, Unanimity) and rule.blocking_votes == ("no", "absent")
     members = ("A", "B", "C")
@@ -159,11 +172,11 @@ def test_eu_council_abstention_does_not_block_but_ratification_needs_everyone():
         changes=[Change(action="recognize", state=s) for s in five[1:]]
         + [Change(action="set_vote", state="ESP", vote="abstain")],
     )
-    o = outcome("EU", DAY, scenario=scen, detail=False)
+    o = outcome(KOSOVO, "EU", DAY, scenario=scen, detail=False)
     passed = {s.id: s.passed for s in o.stages}
     assert passed["candidate_status"] and passed["opening_negotiations"] and passed["accession_treaty"]
     assert not passed["ratification"] and o.blocking == ["ESP"]  # a state that does not ratify blocks
-    r = admission_probability("EU", DAY, scenario=scen)
+    r = admission_probability(KOSOVO, "EU", DAY, scenario=scen)
     cand = next(s for s in r.stages if s.stage == "candidate_status")
     assert cand.method == METHOD_DECLARED and cand.probability == 1.0
 
@@ -183,7 +196,7 @@ def test_stage_label_and_body_rules():
     assert stage_label("ratification", True) == (METHOD_DECLARED, LABEL_DECLARED)
     assert stage_label("recorded_vote", False)[0] == METHOD_VOTE_MODEL
     assert "not verified" in stage_label("recorded_vote", False)[1]
-    nato = next(b for b in body_rules() if b["id"] == "nato")
+    nato = next(b for b in body_rules(KOSOVO) if b["id"] == "nato")
     inv = nato["stages"][0]
     assert inv["procedure"] == "consensus" and inv["procedure_verified"] is True
     assert inv["probability_label"] == LABEL_DECLARED

@@ -4,8 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from dialoguelab.case import builtin_case_path
-from dialoguelab.membership.scenarios import compare, load_scenario
+from dialoguelab.case import builtin_case_path, load_case
+from dialoguelab.membership.scenarios import load_scenario
+from dialoguelab.membership.whatif import compare
+
+KOSOVO = load_case()
 
 SCENARIOS = builtin_case_path() / "membership" / "scenarios"
 
@@ -16,7 +19,7 @@ def test_every_shipped_scenario_loads(path: Path) -> None:
 
 
 def test_five_holdouts_open_nato_and_eu_recognition_stages_and_leave_the_un_vetoed() -> None:
-    df = compare(load_scenario(SCENARIOS / "five-holdouts-recognise.yaml"), "2026-01-01").set_index("body")
+    df = compare(KOSOVO, load_scenario(SCENARIOS / "five-holdouts-recognise.yaml"), "2026-01-01").set_index("body")
     assert not df.loc["nato", "baseline_passed"] and df.loc["nato", "scenario_passed"]
     assert not df.loc["eu", "baseline_passed"] and df.loc["eu", "scenario_passed"]
     assert not df.loc["un", "scenario_passed"]
@@ -24,5 +27,5 @@ def test_five_holdouts_open_nato_and_eu_recognition_stages_and_leave_the_un_veto
 
 
 def test_russia_abstaining_leaves_china_blocking_the_un() -> None:
-    df = compare(load_scenario(SCENARIOS / "russia-abstains-at-the-un.yaml")).set_index("body")
+    df = compare(KOSOVO, load_scenario(SCENARIOS / "russia-abstains-at-the-un.yaml")).set_index("body")
     assert df.loc["un", "scenario_blocking"] == "CHN"

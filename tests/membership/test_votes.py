@@ -4,6 +4,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from dialoguelab.case import load_case
 from dialoguelab.errors import InvalidParameterError
 from dialoguelab.membership.rules import AllOf, Base, Consensus, Majority, Quota, Unanimity, Veto
 from dialoguelab.membership.votes import (
@@ -15,6 +16,8 @@ from dialoguelab.membership.votes import (
     monte_carlo_probability,
     stage_probability,
 )
+
+KOSOVO = load_case()
 
 
 def random_probs(n, seed):
@@ -86,7 +89,7 @@ def test_likelihood_kernel_matches_brute_force():
 
 @pytest.fixture(scope="module")
 def calibration():
-    return calibrate()
+    return calibrate(KOSOVO)
 
 
 def test_calibration_reports_fit_and_leave_one_out(calibration):
@@ -104,7 +107,7 @@ def test_calibration_reports_fit_and_leave_one_out(calibration):
 
 
 def test_admission_probability_is_a_probability():
-    r = admission_probability("UNESCO", "2015-11-09")
+    r = admission_probability(KOSOVO, "UNESCO", "2015-11-09")
     assert 0 < r.probability < 1
     gc = r.stages[-1]
     assert math.isclose(sum(gc.yes_distribution), 1.0, rel_tol=1e-9)

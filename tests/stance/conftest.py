@@ -38,7 +38,18 @@ BLOCS = {
         {"id": "kosovo", "name": "Kosland", "actors": ["kosland"]},
         {"id": "process", "name": "Process", "actors": ["mediator"]},
     ],
-    "kosovo_topic": {"exclude_tags": ["elsewhere"]},
+    "topic": {"name": "Kosland", "blocs": ["kosovo", "process"], "exclude_tags": ["elsewhere"]},
+    # the same four series as the built-in case, read from the case's own blocs.yaml
+    "series": [
+        {"id": "russia-process", "title": "Rusland toward the process", "source": "russia",
+         "targets": ["west", "kosovo", "process"], "topic": "on"},
+        {"id": "russia-west", "title": "Rusland toward the West", "source": "russia", "targets": ["west"],
+         "topic": "any"},
+        {"id": "russia-west-other", "title": "Rusland toward the West elsewhere", "source": "russia",
+         "targets": ["west"], "topic": "off"},
+        {"id": "serbia-alignment", "title": "Serbland's alignment", "source": "serbia",
+         "targets": ["russia", "west"], "kind": "alignment", "toward": "russia", "away": ["west"]},
+    ],
 }
 
 
@@ -86,9 +97,12 @@ def make_case(tmp_path: Path) -> Callable[..., Path]:
         root = tmp_path / name
         root.mkdir()
         shutil.copy(MINI / "sources.yaml", root / "sources.yaml")
-        (root / "case.yaml").write_text(
-            yaml.safe_dump({"id": "synthetic", "title": "Synthetic stance case", "format_version": 1})
-        )
+        meta: dict[str, Any] = {"id": "synthetic", "title": "Synthetic stance case", "format_version": 1}
+        if membership:
+            meta["applicant"] = {"actor": "kosland", "iso3": "XKX", "name": "Kosland", "position": "kosovo",
+                                 "since": "2008-02-17"}
+            meta["objector"] = {"actor": "serbland", "iso3": "SRB", "name": "Serbland", "position": "serbia"}
+        (root / "case.yaml").write_text(yaml.safe_dump(meta, sort_keys=False))
         (root / "actors.yaml").write_text(yaml.safe_dump(ACTORS, sort_keys=False))
         (root / "events.yaml").write_text(yaml.safe_dump(events, sort_keys=False))
         (root / "blocs.yaml").write_text(yaml.safe_dump(BLOCS, sort_keys=False))

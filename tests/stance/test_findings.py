@@ -10,6 +10,7 @@ import pytest
 from dialoguelab.case import load_case
 from dialoguelab.errors import CaseValidationError
 from dialoguelab.stance.findings import CHECKS, evaluate_findings, load_findings_file, run_check
+from dialoguelab.world import WORLD_DIR
 
 
 def _findings(evidence: list[str], check: str, params: dict) -> dict:
@@ -125,11 +126,13 @@ def test_veto_player_since(make_case, steps) -> None:
     params = {"bodies": ["un", "osce"], "state": "RUS", "since": "2008-02-17", "until": "2010-02-17"}
     ok = run_check(load_case(root), "veto_player_since", params)
     assert ok.status == "supported" and ok.figure.value == 1.0
-    fields, rows = _rows(root / "membership" / "members.csv")
+    # the case overrides the world's Security Council list without Rusland's permanent seat
+    fields, rows = _rows(WORLD_DIR / "members.csv")
+    (root / "world").mkdir()
     _write(
-        root / "membership" / "members.csv",
+        root / "world" / "members.csv",
         fields,
-        [r for r in rows if not (r["body"] == "un-sc" and r["iso3"] == "RUS")],
+        [r for r in rows if r["body"] == "un-sc" and r["iso3"] != "RUS"],
     )
     bad = run_check(load_case(root), "veto_player_since", params)
     assert bad.status == "contested" and bad.reason.startswith("un:")
@@ -137,7 +140,7 @@ def test_veto_player_since(make_case, steps) -> None:
 
 def test_blocked_by_non_recognizers(make_case, steps) -> None:
     root = make_case(steps(), membership=True)
-    params = {"bodies": ["eu", "nato"], "counted_body": "eu", "claimed_count": 5, "on": "2024-06-01"}
+    params = {"bodies": ["eu", "nato"], "state": "RUS", "counted_body": "eu", "claimed_count": 5, "on": "2024-06-01"}
     ok = run_check(load_case(root), "blocked_by_non_recognizers", params)
     assert ok.status == "supported", ok.reason
     assert ok.figure.value == 5.0
@@ -156,7 +159,7 @@ def test_blocked_by_non_recognizers(make_case, steps) -> None:
                 "state": name,
                 "recognized_on": "2020-01-01",
                 "withdrawal_claimed": "false",
-                "kosovo_position": "recognizes",
+                "applicant_position": "recognizes",
                 "recognition_disputed": "false",
                 "sources": "un-charter",
                 "verified": "true",

@@ -96,7 +96,7 @@ def test_bootstrap_interval_covers_the_mean_and_is_reproducible() -> None:
 def test_series_parameters_are_validated(make_case, steps, kwargs, match) -> None:
     case = load_case(make_case(steps()))
     with pytest.raises(InvalidParameterError, match=match):
-        stance_series(case, **kwargs)
+        stance_series(case, **{"series": "russia-process", **kwargs})
 
 
 def test_bloc_table_errors_name_the_fix(make_case, steps) -> None:

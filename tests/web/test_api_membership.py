@@ -13,7 +13,7 @@ from dialoguelab.membership.api import (
     admission_probability,
     body_power,
     compare,
-    load_membership,
+    membership_data,
     outcome,
     recognitions,
     world,
@@ -30,7 +30,7 @@ def _five() -> Scenario:
 
 def test_bodies_list_rules_in_words(client, case):
     got = client.get("/api/v1/membership/bodies").json()
-    data = load_membership(case.root)
+    data = membership_data(case)
     assert [b["id"] for b in got] == list(data.bodies)
     un = next(b for b in got if b["id"] == "un")
     assert [s["rule"] for s in un["stages"]] == [st.rule.describe() for st in data.stages["un"]]
@@ -39,7 +39,7 @@ def test_bodies_list_rules_in_words(client, case):
 
 def test_outcome_un_names_the_veto(client, case):
     got = client.get("/api/v1/membership/outcome", params={"body": "UN", "date": DAY}).json()
-    want = outcome("un", DAY, root=case.root)
+    want = outcome(case, "un", DAY)
     assert got["passed"] is want.passed is False
     assert got["blocking"] == want.blocking and {"RUS", "CHN"} <= set(got["blocking"])
     assert got["veto_players"] == want.veto_players
@@ -49,7 +49,7 @@ def test_outcome_un_names_the_veto(client, case):
 def test_what_if_toggles_change_nato(client, case):
     base = client.get("/api/v1/membership/outcome", params={"body": "nato", "date": DAY}).json()
     what = client.get("/api/v1/membership/outcome", params={"body": "nato", "date": DAY, "recognize": FIVE}).json()
-    want = outcome("nato", DAY, root=case.root, scenario=_five())
+    want = outcome(case, "nato", DAY, scenario=_five())
     assert what["scenario"] == "what-if"
     assert what["passed"] == want.passed and what["blocking"] == want.blocking
     assert base["blocking"] and set(base["blocking"]) - set(what["blocking"])  # some blockers are gone
@@ -61,18 +61,18 @@ def test_what_if_toggles_change_nato(client, case):
 
 def test_what_if_abstain_and_serbia(client, case):
     got = client.get("/api/v1/membership/outcome",
-                     params={"body": "un", "date": DAY, "abstain": "RUS,CHN", "serbia_drops": "true"}).json()
+                     params={"body": "un", "date": DAY, "abstain": "RUS,CHN", "objector_drops": "true"}).json()
     scen = Scenario(name="what-if", changes=[Change(action="set_vote", state="RUS", vote="abstain"),
                                              Change(action="set_vote", state="CHN", vote="abstain"),
-                                             Change(action="serbia_drops_objection")])
-    want = outcome("un", DAY, root=case.root, scenario=scen)
+                                             Change(action="objector_drops_objection")])
+    want = outcome(case, "un", DAY, scenario=scen)
     assert got["passed"] == want.passed and got["blocking"] == want.blocking
     assert "RUS" not in got["blocking"]
 
 
 def test_admission_matches_library(client, case):
     got = client.get("/api/v1/membership/admission", params={"body": "unesco", "date": "2015-11-09"}).json()
-    want = admission_probability("unesco", "2015-11-09", root=case.root)
+    want = admission_probability(case, "unesco", "2015-11-09")
     assert got["probability"] == pytest.approx(want.probability, rel=1e-12)
     last = [s for s in got["stages"] if s["modelled"]][-1]
     assert sum(last["yes_distribution"]) == pytest.approx(1.0, abs=1e-9)
@@ -80,7 +80,7 @@ def test_admission_matches_library(client, case):
 
 def test_compare_and_csv(client, case):
     got = client.get("/api/v1/membership/compare", params={"date": DAY, "recognize": FIVE}).json()
-    want = compare(_five(), DAY, root=case.root)
+    want = compare(case, _five(), DAY)
     assert [r["body"] for r in got["rows"]] == list(want["body"])
     assert [r["scenario_passed"] for r in got["rows"]] == list(want["scenario_passed"])
     r = client.get("/api/v1/membership/compare", params={"date": DAY, "format": "csv"})
@@ -90,7 +90,7 @@ def test_compare_and_csv(client, case):
 
 def test_power_by_type_sums_to_one(client, case):
     got = client.get("/api/v1/membership/power", params={"body": "un", "date": DAY, "by_type": "true"}).json()
-    want = body_power("un", DAY, root=case.root, by_type=True)
+    want = body_power(case, "un", DAY, by_type=True)
     assert [r["type"] for r in got["rows"]] == list(want["type"])
     total = sum(r["players"] * Fraction(r["shapley_shubik_exact"]) for r in got["rows"])
     assert total == 1
@@ -106,10 +106,10 @@ def test_series_csv(client, case):
 
 def test_recognitions_counts_both_positions(client, case):
     got = client.get("/api/v1/recognitions", params={"date": "2020-01-01", "position": "serbia"}).json()
-    assert got["counts"]["kosovo"] == world("2020-01-01", position="kosovo", root=case.root).recognizer_count()
-    assert got["counts"]["serbia"] == world("2020-01-01", position="serbia", root=case.root).recognizer_count()
+    assert got["counts"]["kosovo"] == world(case, "2020-01-01", position="kosovo").recognizer_count()
+    assert got["counts"]["serbia"] == world(case, "2020-01-01", position="serbia").recognizer_count()
     assert got["counts"]["serbia"] < got["counts"]["kosovo"]  # Serbia claims withdrawals before 2020
-    want = recognitions("2020-01-01", position="serbia", root=case.root)
+    want = recognitions(case, "2020-01-01", position="serbia")
     assert [r["iso3"] for r in got["rows"]] == list(want["iso3"])
     assert [r["status"] for r in got["rows"]] == list(want["status"])
     assert got["date"] == "2020-01-01" and got["position"] == "serbia"
@@ -131,7 +131,7 @@ def test_recognitions_csv(client):
         ({"body": "un", "position": "neutral"}, "position"),
         ({"body": "un", "date": "2024-02-30"}, "date"),
         ({"body": "un", "date": "June 2024"}, "date"),
-        ({"body": "un", "serbia_drops": "maybe"}, "serbia_drops"),
+        ({"body": "un", "objector_drops": "maybe"}, "objector_drops"),
         ({"body": "<b>"}, "body"),
         ({}, "body"),
     ],
@@ -150,7 +150,7 @@ def test_unknown_body_is_404(client):
 
 def test_recognition_sources_are_listed(client, case):
     page = client.get("/sources").text
-    data = load_membership(case.root)
+    data = membership_data(case)
     for sid in list(data.sources)[:10]:
         assert f'id="src-{sid}"' in page
     listed = client.get("/api/v1/membership/sources").json()
@@ -160,7 +160,7 @@ def test_recognition_sources_are_listed(client, case):
 def test_membership_page_shows_library_values(client, case):
     r = client.get("/membership", params={"body": "nato", "date": DAY, "recognize": FIVE})
     assert r.status_code == 200
-    base = outcome("nato", DAY, root=case.root)
+    base = outcome(case, "nato", DAY)
     for iso in base.blocking:  # a toggle per blocker, the five ticked
         assert f'value="{iso}"' in r.text
     assert 'id="outcome-scenario"' in r.text and 'id="whatif-change"' in r.text
@@ -175,7 +175,7 @@ def test_map_page_without_membership_data(mini_client):
 
 def test_admission_api_labels_consensus_stages(client, case):
     got = client.get("/api/v1/membership/admission", params={"body": "nato", "date": DAY, "recognize": FIVE}).json()
-    want = admission_probability("nato", DAY, root=case.root, scenario=_five())
+    want = admission_probability(case, "nato", DAY, scenario=_five())
     assert got["probability"] == want.probability == 1.0
     assert got["basis"] == "declared_positions" and got["label"] == want.label
     assert [s["procedure"] for s in got["stages"]] == ["consensus", "ratification"]

@@ -139,7 +139,7 @@ def test_map_slider_and_position(page, case):
     page.wait_for_selector("#map .main-svg")
     # the page script sets the date once it has drawn: wait for it rather than race it
     page.wait_for_function("() => document.body.getAttribute('data-map-date') === '2020-01-01'")
-    kosovo = world("2020-01-01", position="kosovo", root=case.root).recognizer_count()
+    kosovo = world(case, "2020-01-01", position="kosovo").recognizer_count()
     assert int(page.locator("#count-kosovo").inner_text()) == kosovo
     # Kosovo is drawn from its own polygon: plotly gives it a path in the choropleth layer
     assert page.evaluate("() => document.getElementById('map').data[1].locations[0]") == "XKX"
@@ -151,7 +151,7 @@ def test_map_slider_and_position(page, case):
         slider.evaluate("(el) => { el.value = 12; el.dispatchEvent(new Event('input', {bubbles: true})); }")
     page.wait_for_function(f"() => document.body.getAttribute('data-map-date') === '{day}'")
     for pos in ("kosovo", "serbia"):
-        want = world(day, position=pos, root=case.root).recognizer_count()
+        want = world(case, day, position=pos).recognizer_count()
         assert int(page.locator(f"#count-{pos}").inner_text()) == want
     assert page.url.endswith(f"/map?date={day}&position=kosovo")
 
@@ -164,8 +164,7 @@ def test_map_slider_and_position(page, case):
         page.check('input[name="position"][value="serbia"]')
     page.wait_for_function("() => document.body.getAttribute('data-map-position') === 'serbia'")
     shown = page.locator("body").get_attribute("data-map-date")
-    assert int(page.locator("#count-serbia").inner_text()) == world(shown, position="serbia",
-                                                                     root=case.root).recognizer_count()
+    assert int(page.locator("#count-serbia").inner_text()) == world(case, shown, position="serbia").recognizer_count()
 
     # click Serbia's neighbour record through the table link target: the record panel is filled by JS
     page.evaluate("() => document.getElementById('map').emit('plotly_click', {points: [{location: 'FRA'}]})")
@@ -178,7 +177,7 @@ def test_membership_what_if_toggle(page, case):
 
     page.set_default_timeout(120_000)  # the first call may calibrate the vote model
     page.goto("/membership?body=nato&date=2024-06-01", wait_until="networkidle")
-    base = outcome("nato", "2024-06-01", root=case.root)
+    base = outcome(case, "nato", "2024-06-01")
     assert page.locator("#outcome-baseline .blocking").inner_text().count(",") == len(base.blocking) - 1
     page.wait_for_selector("#chart-series[aria-busy=false] .main-svg")
     first = base.blocking[0]
@@ -189,7 +188,7 @@ def test_membership_what_if_toggle(page, case):
     from dialoguelab.membership.api import Scenario
     from dialoguelab.membership.scenarios import Change
 
-    want = outcome("nato", "2024-06-01", root=case.root,
+    want = outcome(case, "nato", "2024-06-01",
                    scenario=Scenario(name="what-if", changes=[Change(action="recognize", state=first)]))
     scen_blocking = page.locator("#outcome-scenario .blocking").inner_text()
     assert base.names[first] not in scen_blocking

@@ -2,14 +2,16 @@
 
 from dialoguelab.case.dates import PartialDate, Precision
 from dialoguelab.case.loader import (
-    EXTRA_VALIDATORS,
     Case,
     CheckReport,
     builtin_case_path,
     check_case,
+    installed_cases,
     load_case,
     parse_date_bases,
+    resolve_case_path,
 )
+from dialoguelab.case.parts import CasePart, registered_parts
 from dialoguelab.case.schema import (
     FORMAT_VERSION,
     Actor,
@@ -21,6 +23,7 @@ from dialoguelab.case.schema import (
     Event,
     EventType,
     Locator,
+    Party,
     Quotation,
     Role,
     Source,
@@ -29,12 +32,12 @@ from dialoguelab.case.schema import (
 )
 
 __all__ = [
-    "EXTRA_VALIDATORS",
     "FORMAT_VERSION",
     "Actor",
     "ActorType",
     "Agreement",
     "Case",
+    "CasePart",
     "CaseMeta",
     "CheckReport",
     "DateBasis",
@@ -42,6 +45,7 @@ __all__ = [
     "Event",
     "EventType",
     "Locator",
+    "Party",
     "PartialDate",
     "Precision",
     "Quotation",
@@ -50,6 +54,9 @@ __all__ = [
     "SourceKind",
     "SourceStatus",
     "builtin_case_path",
+    "installed_cases",
+    "registered_parts",
+    "resolve_case_path",
     "check_case",
     "load_case",
     "parse_date_bases",

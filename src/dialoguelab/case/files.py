@@ -7,7 +7,15 @@ the line and the field.
 
 from __future__ import annotations
 
-__all__ = ["Located", "read_yaml_records", "read_yaml_mapping", "validate_records", "MAX_FILE_BYTES"]
+__all__ = [
+    "Located",
+    "read_yaml_records",
+    "read_yaml_mapping",
+    "read_yaml_list",
+    "read_csv_records",
+    "validate_records",
+    "MAX_FILE_BYTES",
+]
 
 import csv
 from collections.abc import Iterable
@@ -104,12 +112,21 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, shown: str, problems: l
         return None
 
 
-def _field_lines(node: yaml.Node) -> dict[str, int]:
+def _field_lines(node: yaml.Node, deep: bool = False, prefix: str = "") -> dict[str, int]:
+    """Line of each field of a mapping node; with ``deep``, of every nested field as a dotted path
+    (``actors.3.salience.value``)."""
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
-        for key, _value in node.value:
+        for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
-                lines[str(key.value)] = key.start_mark.line + 1
+                name = prefix + str(key.value)
+                lines[name] = key.start_mark.line + 1
+                if deep:
+                    lines.update(_field_lines(value, True, name + "."))
+    elif deep and isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[prefix + str(i)] = item.start_mark.line + 1
+            lines.update(_field_lines(item, True, f"{prefix}{i}."))
     return lines
 
 
@@ -148,8 +165,13 @@ def read_yaml_records(path: Path, problems: list[Problem], root: Path | None = N
         loader.dispose()
 
 
-def read_yaml_mapping(path: Path, problems: list[Problem], root: Path | None = None) -> Located | None:
-    """Read a YAML file whose top level is one mapping."""
+def read_yaml_mapping(
+    path: Path, problems: list[Problem], root: Path | None = None, *, deep_lines: bool = False
+) -> Located | None:
+    """Read a YAML file whose top level is one mapping.
+
+    ``deep_lines=True`` records the line of every nested field as a dotted path in ``field_lines``.
+    """
     shown = _display(path, root)
     text = _read_text(path, shown, problems)
     if text is None:
@@ -165,7 +187,50 @@ def read_yaml_mapping(path: Path, problems: list[Problem], root: Path | None = N
         data = _construct(loader, node, shown, problems)
         if data is None:
             return None
-        return Located(data, shown, node.start_mark.line + 1, _field_lines(node))
+        return Located(data, shown, node.start_mark.line + 1, _field_lines(node, deep_lines))
+    finally:
+        loader.dispose()
+
+
+def read_yaml_list(path: Path, key: str, problems: list[Problem], root: Path | None = None) -> list[Located]:
+    """Read a YAML file whose top level is a mapping holding a list of records under ``key``.
+
+    One :class:`Located` per item (``bodies:`` of ``organizations.yaml``, ``sources:`` of a
+    ``sources.yaml``); an absent or empty list is an empty list.
+    """
+    shown = _display(path, root)
+    text = _read_text(path, shown, problems)
+    if text is None:
+        return []
+    node, loader = _compose(text, shown, problems)
+    if loader is None:
+        return []
+    try:
+        if node is None:
+            return []
+        if not isinstance(node, yaml.MappingNode):
+            line = node.start_mark.line + 1
+            problems.append(Problem(shown, line, "", f"expected a mapping with a list under {key!r}"))
+            return []
+        items: yaml.Node | None = None
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                items = v
+        if items is None or (isinstance(items, yaml.ScalarNode) and items.value in ("", "null", "~")):
+            return []
+        if not isinstance(items, yaml.SequenceNode):
+            problems.append(Problem(shown, items.start_mark.line + 1, key, f"expected a list under {key!r}"))
+            return []
+        out: list[Located] = []
+        for item in items.value:
+            line = item.start_mark.line + 1
+            if not isinstance(item, yaml.MappingNode):
+                problems.append(Problem(shown, line, key, "expected a record (a mapping of field: value)"))
+                continue
+            data = _construct(loader, item, shown, problems)
+            if data is not None:
+                out.append(Located(data, shown, line, _field_lines(item)))
+        return out
     finally:
         loader.dispose()
 

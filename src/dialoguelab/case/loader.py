@@ -9,19 +9,34 @@ future, and, when the paper's text is on this machine, every locator.
 
 from __future__ import annotations
 
-__all__ = ["Case", "load_case", "check_case", "builtin_case_path", "CheckReport", "parse_date_bases"]
+__all__ = [
+    "Case",
+    "load_case",
+    "check_case",
+    "builtin_case_path",
+    "installed_cases",
+    "CheckReport",
+    "parse_date_bases",
+    "content_hash",
+]
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+import logging
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
+from dialoguelab.cachedir import cache_dir
 from dialoguelab.case.files import Located, read_yaml_mapping, read_yaml_records, validate_records
 from dialoguelab.case.paper import PaperText, find_paper
+from dialoguelab.case.parts import CasePart, registered_parts
 from dialoguelab.case.schema import (
     Actor,
     Agreement,
@@ -30,31 +45,109 @@ from dialoguelab.case.schema import (
     Document,
     Event,
     Locator,
+    Party,
     Quotation,
     Source,
     SourceKind,
 )
 from dialoguelab.errors import CaseError, CaseValidationError, InvalidParameterError, Problem, UnknownIdError
+from dialoguelab.world import WorldData, load_world, world_files
+
+T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 CASE_FILES = ("case.yaml", "actors.yaml", "sources.yaml", "quotations.yaml", "agreements.yaml", "documents.yaml")
-
-#: Extra validators for the parts of a case folder that other modules own (membership, forecast, …).
-#: Each takes the case and returns its problems.
-EXTRA_VALIDATORS: list[Callable[[Case], list[Problem]]] = []
+#: Names in a case folder that belong to the tool's own bookkeeping (locks, journals), not to the case.
+TOOL_FILE_PREFIX = ".dialoguelab"
 
 
-def builtin_case_path(name: str = "kosovo") -> Path:
-    """The folder of a case shipped inside the package (default: the Kosovo case)."""
-    root = resources.files("dialoguelab") / "cases" / name
-    path = Path(str(root))
+def _cases_dir() -> Path:
+    return Path(str(resources.files("dialoguelab") / "cases"))
+
+
+def installed_cases() -> list[str]:
+    """Names of the cases shipped inside the package, the default first."""
+    names = sorted(p.name for p in _cases_dir().iterdir() if (p / "case.yaml").is_file())
+    default = _default_case_name()
+    return sorted(names, key=lambda n: (n != default, n))
+
+
+def _default_case_name() -> str:
+    index = _cases_dir() / "default.txt"
+    name = index.read_text(encoding="utf-8").strip() if index.is_file() else ""
+    if not name:
+        raise CaseError(f"no default case: {index} should name one of the installed cases")
+    return name
+
+
+def builtin_case_path(name: str | None = None) -> Path:
+    """The folder of a case shipped inside the package (default: the one ``cases/default.txt`` names)."""
+    name = name or _default_case_name()
+    path = _cases_dir() / name
     if not (path / "case.yaml").is_file():
-        raise CaseError(f"no built-in case named {name!r}")
+        known = ", ".join(p.name for p in _cases_dir().iterdir() if (p / "case.yaml").is_file())
+        raise CaseError(f"no built-in case named {name!r} (installed: {known})")
     return path
+
+
+def resolve_case_path(path: str | Path | None) -> Path:
+    """A case folder from a path, the name of an installed case, or ``None`` (the default case)."""
+    if path is None:
+        return builtin_case_path()
+    p = Path(path).expanduser()
+    if not p.exists() and isinstance(path, str) and "/" not in path and (_cases_dir() / path / "case.yaml").is_file():
+        return _cases_dir() / path
+    return p.resolve()
+
+
+class _Memo:
+    """Results computed from one case version, each computed once even when asked for concurrently."""
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Any, _Entry] = OrderedDict()
+        self._max = max_entries
+
+    def get(self, key: Any, compute: Callable[[], T]) -> T:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                entry = self._entries[key] = _Entry()
+                while len(self._entries) > self._max:
+                    self._entries.popitem(last=False)
+            else:
+                self._entries.move_to_end(key)
+        with entry.lock:  # single flight: a second caller waits for the first one's result
+            if not entry.done:
+                entry.value = compute()
+                entry.done = True
+        return entry.value  # type: ignore[no-any-return]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class _Entry:
+    __slots__ = ("lock", "done", "value")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.done = False
+        self.value: Any = None
 
 
 @dataclass(frozen=True)
 class Case:
-    """A validated case: typed records plus the lookups every engine needs."""
+    """A validated case: typed records, the lookups every engine needs, and its parts, loaded lazily.
+
+    The evidence (actors, sources, events, quotations, agreements, documents) is read and checked when
+    the case is loaded. The world data it uses (:attr:`world`: bodies, rules, member lists, roll calls,
+    built in and overridable by the case's ``world/`` folder) and the parts engines own (membership
+    files, forecast issues, findings, stance blocs; see :mod:`dialoguelab.case.parts`) are read on first
+    use and kept with the case. :meth:`cached` keeps any result computed from this version of the case,
+    so caches are keyed by the case's content hash, never by a folder path.
+    """
 
     root: Path
     meta: CaseMeta
@@ -67,6 +160,106 @@ class Case:
     content_hash: str
     paper_path: Path | None = None
     lines: dict[str, tuple[str, int]] = field(default_factory=dict, compare=False, repr=False)
+    _memo: _Memo = field(default_factory=_Memo, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # what is derived (lookups, parts, computed results) is rebuilt after unpickling
+        fields = ("root", "meta", "actors", "sources", "events", "quotations", "agreements", "documents",
+                  "content_hash", "paper_path", "lines")
+        return {k: self.__dict__[k] for k in fields}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_memo", _Memo())
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def cached(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()`` once per key for this version of the case (concurrent callers wait for it)."""
+        return self._memo.get(key, compute)
+
+    def clear_cached(self) -> None:
+        """Forget every part and result computed from this case (for benchmarks and tests of caches)."""
+        self._memo.clear()
+
+    @property
+    def applicant(self) -> Party:
+        """The state the case is about (``applicant:`` in ``case.yaml``)."""
+        if self.meta.applicant is None:
+            raise CaseError(
+                f"case {self.meta.id!r} names no applicant: add `applicant: {{actor, iso3, name}}` to case.yaml"
+            )
+        return self.meta.applicant
+
+    @property
+    def objector(self) -> Party | None:
+        """The state that contests the applicant's claims, if the case names one."""
+        return self.meta.objector
+
+    def positions(self) -> dict[str, str]:
+        """The readings of disputed facts this case offers: position id → label, the applicant's first.
+
+        Engines also accept the generic names ``applicant`` and ``objector``.
+        """
+        out = {self.applicant.position_id: self.applicant.label}
+        if self.objector is not None:
+            out[self.objector.position_id] = self.objector.label
+        return out
+
+    def position_role(self, position: str | None) -> str:
+        """``"applicant"`` or ``"objector"`` for a position id of this case (``None`` = the applicant's).
+
+        Raises :class:`InvalidParameterError` naming the allowed values.
+        """
+        if position is None or position in ("applicant", self.applicant.position_id):
+            return "applicant"
+        if self.objector is not None and position in ("objector", self.objector.position_id):
+            return "objector"
+        allowed = list(self.positions())
+        raise InvalidParameterError(
+            f"The 'position' parameter must be one of {', '.join(allowed)}. Got {position!r}."
+        )
+
+    def position_id(self, position: str | None) -> str:
+        """This case's id for a position given by id or by role (``applicant`` / ``objector``)."""
+        role = self.position_role(position)
+        party = self.applicant if role == "applicant" else self.objector
+        assert party is not None
+        return party.position_id
+
+    @property
+    def world(self) -> WorldData:
+        """The world data this case uses: the built-in files with the case's ``world/`` overrides."""
+        return self.cached(("world",), lambda: load_world(self.root / "world"))
+
+    @overload
+    def part(self, spec: CasePart[T]) -> T: ...
+    @overload
+    def part(self, spec: str) -> Any: ...
+    def part(self, spec: CasePart[Any] | str) -> Any:
+        """An engine-owned part of the case, loaded on first use (``case.part("membership")``).
+
+        Raises :class:`~dialoguelab.errors.CaseValidationError` when its files are invalid and
+        :class:`~dialoguelab.errors.CaseError` when the case has no such part.
+        """
+        if isinstance(spec, str):
+            parts = registered_parts()
+            if spec not in parts:
+                raise CaseError(f"no case part named {spec!r} is installed (known: {', '.join(sorted(parts))})")
+            spec = parts[spec]
+        chosen = spec
+        return self.cached(("part", chosen.name), lambda: chosen.load(self))
+
+    def has_part(self, spec: CasePart[Any] | str) -> bool:
+        """Whether the case folder holds this part at all."""
+        if isinstance(spec, str):
+            found = registered_parts().get(spec)
+            if found is None:
+                return False
+            spec = found
+        return spec.is_present(self)
 
     @cached_property
     def actors_by_id(self) -> dict[str, Actor]:
@@ -145,7 +338,7 @@ class Case:
         # a content hash of its own, so caches keyed on it (the store, the findings) never mix the two
         tag = ",".join(sorted(wanted))
         digest = hashlib.sha256(f"{self.content_hash}:date_basis={tag}".encode()).hexdigest()
-        return replace(self, events=events, quotations=quotations, content_hash=digest)
+        return replace(self, events=events, quotations=quotations, content_hash=digest, _memo=_Memo())
 
 
 def parse_date_bases(value: str | Iterable[str]) -> list[str]:
@@ -189,15 +382,28 @@ def _event_files(root: Path) -> list[Path]:
     return files
 
 
+def case_files(root: Path) -> list[Path]:
+    """Every file of a case folder that belongs to the case (hidden files included; the tool's own
+    lock and journal files and ``__pycache__`` excluded)."""
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(TOOL_FILE_PREFIX)
+    )
+
+
 def content_hash(root: Path) -> str:
-    """SHA-256 over every file of a case folder (relative path and bytes), for cache keys."""
+    """SHA-256 over every file of a case folder and the built-in world data it reads, for cache keys.
+
+    Each file counts with its relative path and bytes, so renaming, adding, removing or editing any
+    file (hidden ones too: the loader reads ``events/.extra.yaml``) changes the hash.
+    """
     h = hashlib.sha256()
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("."):
-            h.update(str(p.relative_to(root)).encode())
-            h.update(b"\0")
-            h.update(p.read_bytes())
-            h.update(b"\0")
+    for p in case_files(root) + [f for f in world_files() if not f.is_relative_to(root)]:
+        h.update(str(p.relative_to(root) if p.is_relative_to(root) else p.name).encode())
+        h.update(b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
     return h.hexdigest()
 
 
@@ -305,6 +511,22 @@ def _cross_check(
             if v not in source_ids:
                 problems.append(
                     Problem(loc.file, loc.line_of(fname), fname, f"unknown source id {v!r}: add it to sources.yaml")
+                )
+
+    if meta is not None:
+        actor_iso = {a.id: a.iso3 for a, _ in t["actors"]}
+        for role in ("applicant", "objector"):
+            party = getattr(meta, role)
+            if party is None:
+                continue
+            if party.actor not in actor_ids:
+                problems.append(
+                    Problem("case.yaml", 0, f"{role}.actor", f"unknown actor id {party.actor!r}: add it to actors.yaml")
+                )
+            elif actor_iso.get(party.actor) not in (None, party.iso3):
+                problems.append(
+                    Problem("case.yaml", 0, f"{role}.iso3",
+                            f"{party.iso3} is not the iso3 of actor {party.actor!r} ({actor_iso.get(party.actor)})")
                 )
 
     today = dt.date.today()
@@ -478,13 +700,11 @@ def _build(root: Path, paper_path: Path | None = None) -> tuple[Case | None, lis
         paper_path=found,
         lines={f"{n}:{m.id}": (loc.file, loc.line) for n, rows in tables.items() for m, loc in rows},
     )
-    if not problems:
-        for validator in EXTRA_VALIDATORS:
-            problems += validator(case)
     return case, problems, found, n_loc
 
 
 _CACHE: dict[tuple[str, str], Case] = {}
+_CACHE_LOCK = threading.Lock()
 
 
 def load_case(path: str | Path | None = None) -> Case:
@@ -507,49 +727,62 @@ def load_case(path: str | Path | None = None) -> Case:
     CaseError
         When the folder does not exist.
     """
-    root = Path(path).expanduser().resolve() if path is not None else builtin_case_path()
+    root = resolve_case_path(path)
     if not root.exists():
         raise CaseError(f"case folder {root} does not exist")
-    key = (str(root), content_hash(root))
-    if key in _CACHE:
-        return _CACHE[key]
-    case, problems, _, _ = _build(root)
-    if problems or case is None:
-        raise CaseValidationError(problems)
-    _CACHE[key] = case
+    if not root.is_dir():
+        raise CaseError(f"{root} is not a folder: give the folder that holds case.yaml")
+    digest = content_hash(root)
+    key = (str(root), digest)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    case = _read_pickled(root, digest)
+    if case is None:
+        case, problems, _, _ = _build(root)
+        if problems or case is None:
+            raise CaseValidationError(problems)
+        _write_pickled(case)
+    with _CACHE_LOCK:
+        return _CACHE.setdefault(key, case)
+
+
+def _code_fingerprint() -> str:
+    """Hash of the case format's code: a change to how a case is read invalidates parsed copies on disk."""
+    h = hashlib.sha256()
+    for mod in ("schema.py", "loader.py", "files.py", "dates.py", "paper.py"):
+        h.update((Path(__file__).parent / mod).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _pickle_path(root: Path, digest: str) -> Path:
+    tag = hashlib.sha256(f"{root}:{digest}:{_code_fingerprint()}".encode()).hexdigest()[:32]
+    return cache_dir("cases") / f"case-{tag}.pickle"
+
+
+def _read_pickled(root: Path, digest: str) -> Case | None:
+    """A case parsed before from exactly these files by exactly this code, or ``None``."""
+    try:
+        path = _pickle_path(root, digest)
+        if not path.is_file():
+            return None
+        case = pickle.loads(path.read_bytes())
+    except Exception as exc:  # noqa: BLE001 - a damaged cache entry is rebuilt, never fatal
+        _log.info("ignoring the parsed-case cache (%s)", exc)
+        return None
+    if not isinstance(case, Case) or case.content_hash != digest or case.root != root:
+        return None
     return case
 
 
-#: Sub-folders that other engines own, and the loader that validates each (module, function).
-PART_LOADERS: dict[str, tuple[str, str]] = {
-    "membership": ("dialoguelab.membership.data", "load_membership"),
-    "forecast": ("dialoguelab.forecast.issues", "load_issues"),
-}
-
-
-def _check_parts(root: Path) -> list[Problem]:
-    """Validate the engine-owned sub-folders of a case (membership rules, forecast issues)."""
-    import importlib
-
-    problems: list[Problem] = []
-    for folder, (module, func) in PART_LOADERS.items():
-        if not (root / folder).is_dir():
-            continue
-        try:
-            loader = getattr(importlib.import_module(module), func)
-        except (ImportError, AttributeError):
-            continue  # that engine is not part of this build
-        try:
-            loader(root)
-        except CaseValidationError as exc:
-            for pr in exc.problems:
-                name = Path(pr.file)
-                if not name.is_absolute() and name.parts[:1] != (folder,):
-                    pr = Problem(f"{folder}/{pr.file}", pr.line, pr.field, pr.message)
-                problems.append(pr)
-        except CaseError as exc:
-            problems.append(Problem(f"{folder}/", 0, "", str(exc)))
-    return problems
+def _write_pickled(case: Case) -> None:
+    try:
+        path = _pickle_path(case.root, case.content_hash)
+        tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
+        tmp.write_bytes(pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+    except OSError as exc:
+        _log.info("could not cache the parsed case (%s)", exc)
 
 
 def check_case(path: str | Path | None = None, paper: str | Path | None = None) -> CheckReport:
@@ -562,22 +795,20 @@ def check_case(path: str | Path | None = None, paper: str | Path | None = None) 
     paper : str or Path, optional
         The paper's text file, when it is not where the case's search paths say.
     """
-    root = Path(path).expanduser().resolve() if path is not None else builtin_case_path()
+    root = resolve_case_path(path)
     case, problems, found, n_loc = _build(root, Path(paper) if paper else None)
-    problems += _check_parts(root)
-    if case is not None and not problems and (root / "findings.yaml").is_file():
+    if case is not None:
         try:
-            from dialoguelab.stance.findings import validate_findings
-        except ImportError:  # the findings engine is not part of this build
-            pass
+            _ = case.world
+        except CaseValidationError as exc:
+            problems += exc.problems
         else:
-            problems += validate_findings(case)
+            for part in registered_parts().values():
+                if not problems or part.name != "findings":  # findings name events: check them on a sound case
+                    problems += part.validate(case)
     counts: dict[str, int] = {}
     if case is not None:
         for name in ("actors", "sources", "events", "quotations", "agreements", "documents"):
             counts[name] = len(getattr(case, name))
     return CheckReport(root, problems, counts, found, n_loc)
 
-
-def records_with_lines(rows: Sequence[tuple[Any, Located]]) -> list[tuple[Any, int]]:
-    return [(m, loc.line) for m, loc in rows]

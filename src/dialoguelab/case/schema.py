@@ -38,6 +38,7 @@ __all__ = [
     "Agreement",
     "Document",
     "PaperRef",
+    "Party",
     "CaseMeta",
 ]
 
@@ -316,14 +317,46 @@ class PaperRef(_Record):
     search_paths: list[str] = Field(default_factory=list)
 
 
+class Party(_Record):
+    """The applicant or its objector, as the engines need it: actor, state code, and the name of its view.
+
+    ``position`` names the party's reading of disputed facts (e.g. withdrawals of recognition that the
+    objector claims and the applicant disputes); ``position_label`` is how pages and commands show it
+    ("as Kosovo holds").
+    """
+
+    actor: Id = Field(description="actor id in actors.yaml")
+    iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    name: Text
+    position: Id | None = Field(default=None, description="id of this party's reading (default: the actor id)")
+    position_label: str | None = None
+    since: PartialDate | None = Field(
+        default=None, description="when the party's claim began (e.g. a declaration of independence); series start here"
+    )
+
+    @property
+    def position_id(self) -> str:
+        return self.position or self.actor
+
+    @property
+    def label(self) -> str:
+        return self.position_label or f"as {self.name} holds"
+
+
 class CaseMeta(_Record):
-    """``case.yaml``: what the case is."""
+    """``case.yaml``: what the case is, and who applies and who objects."""
 
     id: Id
     title: Text
     format_version: int = FORMAT_VERSION
     description: str | None = None
     paper: PaperRef | None = None
+    applicant: Party | None = Field(default=None, description="the state seeking recognition and membership")
+    objector: Party | None = Field(default=None, description="the state that contests it")
+    verified_to: dict[str, PartialDate] = Field(
+        default_factory=dict,
+        description="per dataset (events, recognitions, members, stances, rollcalls): the day it was checked up to",
+    )
 
     @field_validator("format_version")
     @classmethod

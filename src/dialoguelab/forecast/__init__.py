@@ -7,7 +7,7 @@ Re-exports the public surface of :mod:`~dialoguelab.forecast.bdm`, :mod:`~.ensem
 from dialoguelab.forecast.api import ForecastReport, ScenarioDiff, forecast_issue, list_forecast_issues
 from dialoguelab.forecast.bdm import BDMOptions, BDMResult, run_bdm, weighted_mean, weighted_median
 from dialoguelab.forecast.ensemble import EnsembleSpec, EnsembleSummary, NoiseModel, run_ensemble
-from dialoguelab.forecast.issues import Issue, load_issue, load_issues, validate_case_issues
+from dialoguelab.forecast.issues import Issue, load_issue, load_issues
 from dialoguelab.forecast.scenarios import Scenario, apply_scenario, load_scenario
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
     "load_scenario",
     "run_bdm",
     "run_ensemble",
-    "validate_case_issues",
     "weighted_mean",
     "weighted_median",
 ]

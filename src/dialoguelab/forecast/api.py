@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from dialoguelab.case import Case
 from dialoguelab.errors import InvalidParameterError
 from dialoguelab.forecast.bdm import BDMOptions, BDMResult, run_bdm
 from dialoguelab.forecast.ensemble import EnsembleSpec, EnsembleSummary, NoiseModel, run_ensemble
@@ -20,16 +21,17 @@ from dialoguelab.forecast.issues import Issue, load_issue, load_issues
 from dialoguelab.forecast.scenarios import Scenario, apply_scenario, load_scenario
 
 
-def list_forecast_issues(case_dir: str | Path | None = None) -> list[dict[str, Any]]:
+def list_forecast_issues(case: Case) -> list[dict[str, Any]]:
     """The negotiation issues of a case: id, title, question, scale ends, threshold, actors.
 
     Examples
     --------
-    >>> [i["id"] for i in list_forecast_issues()]  # doctest: +SKIP
+    >>> from dialoguelab.case import load_case
+    >>> [i["id"] for i in list_forecast_issues(load_case())]
     ['asm-powers', 'eu-path', 'un-membership']
     """
     out = []
-    for issue in load_issues(case_dir):
+    for issue in load_issues(case):
         out.append(
             {
                 "id": issue.id,
@@ -155,8 +157,8 @@ def _run(issue: Issue, rounds: int, options: BDMOptions, seed: int) -> BDMResult
 
 
 def forecast_issue(
+    case: Case,
     issue: str | Issue,
-    case_dir: str | Path | None = None,
     *,
     rounds: int = 10,
     mode: str = "replication",
@@ -173,10 +175,9 @@ def forecast_issue(
 
     Parameters
     ----------
+    case : Case
     issue : str or Issue
         An issue id of the case (``dialoguelab forecast-issues`` lists them), or an Issue.
-    case_dir : str or Path, optional
-        The case folder (default: the built-in Kosovo case).
     rounds : int, default=10
     mode : {"replication", "corrected"}, default="replication"
         Ignored when ``options`` is given.
@@ -215,7 +216,7 @@ def forecast_issue(
             "A Dask address only matters with Monte Carlo runs: add --runs N (N >= 1)."
         )
     opts = options or BDMOptions.for_mode(mode)
-    the_issue = issue if isinstance(issue, Issue) else load_issue(issue, case_dir)
+    the_issue = issue if isinstance(issue, Issue) else load_issue(case, issue)
     scen = scenario if (scenario is None or isinstance(scenario, Scenario)) else load_scenario(scenario)
     changed = apply_scenario(the_issue, scen) if scen is not None else None  # validate before any work
     noise = noise or NoiseModel()

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dialoguelab.clikit import CASE_HELP, load
 from dialoguelab.errors import DialoguelabError
 from dialoguelab.forecast.api import ForecastReport, forecast_issue, list_forecast_issues
 
@@ -111,9 +112,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("forecast-issues")
     def forecast_issues_cmd(
-        case: Path | None = typer.Option(
-            None, "--case", help="Case folder (default: the built-in Kosovo case)."
-        ),
+        case: Path | None = typer.Option(None, "--case", help=CASE_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """List the negotiation issues of a case that `forecast` can run.
@@ -121,7 +120,7 @@ def register(app: typer.Typer) -> None:
         Example: dialoguelab forecast-issues --json
         """
         try:
-            issues = list_forecast_issues(case)
+            issues = list_forecast_issues(load(case))
         except DialoguelabError as exc:
             raise _fail(exc) from None
         if as_json:
@@ -143,9 +142,7 @@ def register(app: typer.Typer) -> None:
     @app.command("forecast")
     def forecast_cmd(
         issue: str = typer.Argument(..., help="Issue id (see `dialoguelab forecast-issues`)."),
-        case: Path | None = typer.Option(
-            None, "--case", help="Case folder (default: the built-in Kosovo case)."
-        ),
+        case: Path | None = typer.Option(None, "--case", help=CASE_HELP),
         rounds: int = typer.Option(10, "--rounds", min=1, help="Rounds of the model."),
         mode: str = typer.Option(
             "replication", "--mode", help="replication (Scholz et al. 2011) or corrected."
@@ -174,8 +171,8 @@ def register(app: typer.Typer) -> None:
             raise _fail(ValueError(f"--mode must be 'replication' or 'corrected', not {mode!r}"))
         try:
             rep = forecast_issue(
+                load(case),
                 issue,
-                case,
                 rounds=rounds,
                 mode=mode,
                 runs=runs,

@@ -25,19 +25,19 @@ __all__ = [
     "read_issue_file",
     "load_issue",
     "load_issues",
-    "validate_case_issues",
+    "PART",
 ]
 
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from dialoguelab.case.files import read_yaml_mapping, read_yaml_records
-from dialoguelab.case.paper import PaperText, find_paper
-from dialoguelab.case.schema import ID_PATTERN, CaseMeta, Locator
-from dialoguelab.errors import CaseError, CaseValidationError, Problem, UnknownIdError
+from dialoguelab.case import Case, CasePart
+from dialoguelab.case.files import read_yaml_mapping
+from dialoguelab.case.paper import PaperText
+from dialoguelab.case.schema import ID_PATTERN, Locator
+from dialoguelab.errors import CaseValidationError, Problem, UnknownIdError
 
 ISSUE_DIR = "forecast"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=120)]
@@ -164,25 +164,15 @@ class Issue(_Record):
 # ---------------------------------------------------------------------------------------------
 
 
-def _node_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                out[(*path, str(key.value))] = key.start_mark.line + 1
-                _node_lines(value, (*path, str(key.value)), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _node_lines(item, (*path, i), out)
-
-
-def _line_of(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int:
-    path = tuple(loc)
+def _line_of(lines: dict[str, int], loc: tuple[Any, ...]) -> int:
+    """The line of a dotted field path, or of its nearest recorded parent."""
+    path = [str(p) for p in loc]
     while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get((), 1)
+        key = ".".join(path)
+        if key in lines:
+            return lines[key]
+        path.pop()
+    return 1
 
 
 def issue_files(case_root: Path) -> list[Path]:
@@ -202,18 +192,11 @@ def read_issue_file(
     field path (``actors.3.salience.value``) for later cross-checks.
     """
     problems: list[Problem] = []
-    located = read_yaml_mapping(path, problems, root)
-    shown = located.file if located is not None else str(path)
+    located = read_yaml_mapping(path, problems, root, deep_lines=True)
     if located is None:
         return None, problems, {}
-    lines: dict[tuple[Any, ...], int] = {}
-    try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-        if node is not None:
-            _node_lines(node, (), lines)
-    except yaml.YAMLError:  # already reported by read_yaml_mapping
-        pass
-    flat = {".".join(str(p) for p in k): v for k, v in lines.items() if k}
+    shown = located.file
+    lines = located.field_lines
     try:
         issue = Issue.model_validate(located.data)
     except ValidationError as exc:
@@ -226,7 +209,7 @@ def read_issue_file(
                 msg = "required field is missing"
             field = ".".join(str(p) for p in loc) or "(issue)"
             problems.append(Problem(shown, _line_of(lines, loc), field, msg))
-        return None, problems, flat
+        return None, problems, lines
     stem = path.stem
     if issue.id != stem:
         problems.append(
@@ -237,47 +220,20 @@ def read_issue_file(
                 f"id {issue.id!r} must match the file name {stem!r} (rename one of them)",
             )
         )
-    return issue, problems, flat
-
-
-def _ids(path: Path, root: Path, problems: list[Problem]) -> set[str] | None:
-    if not path.is_file():
-        return None
-    recs = read_yaml_records(path, problems, root)
-    return {str(r.data.get("id")) for r in recs if isinstance(r.data, dict) and r.data.get("id")}
-
-
-def _paper(root: Path) -> PaperText | None:
-    meta_problems: list[Problem] = []
-    rec = (
-        read_yaml_mapping(root / "case.yaml", meta_problems, root) if (root / "case.yaml").is_file() else None
-    )
-    if rec is None:
-        return None
-    try:
-        meta = CaseMeta.model_validate(rec.data)
-    except ValidationError:
-        return None
-    found = find_paper(meta, root)
-    if found is None:
-        return None
-    paper = PaperText.read(found)
-    if meta.paper is not None and meta.paper.sha256 and paper.sha256 != meta.paper.sha256:
-        return None
-    return paper
+    return issue, problems, lines
 
 
 def _cross_check(
     issue: Issue,
     shown: str,
     lines: dict[str, int],
-    actor_ids: set[str] | None,
-    source_ids: set[str] | None,
+    actor_ids: set[str],
+    source_ids: set[str],
     paper: PaperText | None,
 ) -> list[Problem]:
     problems: list[Problem] = []
     for i, a in enumerate(issue.actors):
-        if actor_ids is not None and a.actor not in actor_ids:
+        if a.actor not in actor_ids:
             problems.append(
                 Problem(
                     shown,
@@ -289,7 +245,7 @@ def _cross_check(
         for what in ("position", "salience", "capability"):
             j: Judgement = getattr(a, what)
             for c in j.citations:
-                if source_ids is not None and c not in source_ids:
+                if c not in source_ids:
                     problems.append(
                         Problem(
                             shown,
@@ -307,72 +263,58 @@ def _cross_check(
     return problems
 
 
-def _load_all(case_root: Path) -> tuple[list[Issue], list[Problem]]:
-    root = case_root
-    if not root.is_dir():
-        raise CaseError(f"case folder {root} does not exist: give the folder that holds case.yaml")
+def _load(case: Case) -> list[Issue]:
+    root = case.root
     problems: list[Problem] = []
-    actor_ids = _ids(root / "actors.yaml", root, problems)
-    source_ids = _ids(root / "sources.yaml", root, problems)
-    if actor_ids is None:
-        problems.append(Problem("actors.yaml", 0, "", "missing: issue files name actors of actors.yaml"))
-    if source_ids is None:
-        problems.append(Problem("sources.yaml", 0, "", "missing: issue files cite sources of sources.yaml"))
-    paper = _paper(root)
+    actor_ids = set(case.actors_by_id)
+    source_ids = set(case.sources_by_id)
+    paper = PaperText.read(case.paper_path) if case.paper_path is not None else None
     issues: list[Issue] = []
     for path in issue_files(root):
         issue, probs, lines = read_issue_file(path, root)
         problems += probs
         if issue is not None:
-            shown = str(path.relative_to(root))
-            problems += _cross_check(issue, shown, lines, actor_ids, source_ids, paper)
+            problems += _cross_check(issue, str(path.relative_to(root)), lines, actor_ids, source_ids, paper)
             issues.append(issue)
-    return issues, problems
-
-
-def _root(case_dir: str | Path | None) -> Path:
-    if case_dir is None:
-        from dialoguelab.case import builtin_case_path
-
-        return builtin_case_path()
-    return Path(case_dir).expanduser().resolve()
-
-
-def load_issues(case_dir: str | Path | None = None) -> list[Issue]:
-    """Load and check every issue file of a case folder.
-
-    Parameters
-    ----------
-    case_dir : str or Path, optional
-        The case folder (default: the built-in Kosovo case).
-
-    Returns
-    -------
-    list of Issue
-        In file-name order.
-
-    Raises
-    ------
-    CaseValidationError
-        Listing every located problem (file, line, field, message).
-    CaseError
-        When the folder does not exist.
-    """
-    issues, problems = _load_all(_root(case_dir))
     if problems:
         raise CaseValidationError(problems)
     return issues
 
 
-def load_issue(issue_id: str, case_dir: str | Path | None = None) -> Issue:
-    """Load one issue by id (its file name without ``.yaml``), after checking every issue file.
+#: The forecast part of a case (registered as an entry point of ``dialoguelab.case_parts``).
+PART: CasePart[list[Issue]] = CasePart("forecast", (ISSUE_DIR,), _load)
+
+
+def load_issues(case: Case) -> list[Issue]:
+    """Every issue of a case (``forecast/*.yaml``), checked against its actors, sources and paper.
+
+    Parameters
+    ----------
+    case : Case
+
+    Returns
+    -------
+    list of Issue
+        In file-name order; empty when the case has no ``forecast/`` folder.
+
+    Raises
+    ------
+    CaseValidationError
+        Listing every located problem (file, line, field, message).
+    """
+    issues: list[Issue] = case.part(PART)
+    return list(issues)
+
+
+def load_issue(case: Case, issue_id: str) -> Issue:
+    """One issue of a case by id (its file name without ``.yaml``).
 
     Raises
     ------
     UnknownIdError
         When no issue has that id; the message lists the ids there are.
     """
-    issues = load_issues(case_dir)
+    issues = load_issues(case)
     for issue in issues:
         if issue.id == issue_id:
             return issue
@@ -380,9 +322,3 @@ def load_issue(issue_id: str, case_dir: str | Path | None = None) -> Issue:
     raise UnknownIdError(
         f"unknown issue {issue_id!r}. Issues of this case: {known} (see `dialoguelab forecast-issues`)."
     )
-
-
-def validate_case_issues(case: Any) -> list[Problem]:
-    """Problems of the issue files of a loaded case, for ``dialoguelab.case.EXTRA_VALIDATORS``."""
-    _, problems = _load_all(Path(case.root))
-    return problems

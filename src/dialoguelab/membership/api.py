@@ -3,20 +3,24 @@
 The models (rules, world, outcomes, vote model, power indices, scenarios) and, for front ends, one
 function per page or table (:mod:`dialoguelab.membership.views`): ``recognition_counts``,
 ``recognition_table``, ``recognition_view``, ``key_figures``, ``body_outcomes``, ``body_rules``,
-``kosovo_memberships``, ``membership_sources``, ``what_if_scenario`` and ``explorer_view``.
+``applicant_memberships``, ``membership_sources``, ``what_if_scenario`` and ``explorer_view``.
+Every function takes the :class:`~dialoguelab.case.Case` first.
 
+>>> from dialoguelab.case import load_case
 >>> from dialoguelab.membership import api
->>> api.outcome("NATO", "2024-06-01").blocking
+>>> case = load_case()
+>>> api.outcome(case, "NATO", "2024-06-01").blocking
 ['ESP', 'GRC', 'ROU', 'SVK']
->>> api.recognition_counts("2020-01-01")["serbia_position"] < api.recognition_counts("2020-01-01")["kosovo_position"]
-True
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
-from dialoguelab.membership.data import MembershipData, load_membership, load_membership_for_case
+from dialoguelab.case import Case
+from dialoguelab.membership.data import MembershipData, membership_data
 from dialoguelab.membership.leverage import leverage
 from dialoguelab.membership.outcomes import FlipSet, Outcome, StageOutcome, blockers, evaluate_tally, outcome
 from dialoguelab.membership.power import (
@@ -42,16 +46,16 @@ from dialoguelab.membership.rules import (
     WeightedQuota,
     rule_from_dict,
 )
-from dialoguelab.membership.scenarios import Scenario, compare, load_scenario, parse_scenario, series
+from dialoguelab.membership.scenarios import Scenario, load_scenario, parse_scenario
 from dialoguelab.membership.views import (
     RECOGNITION_STATUSES,
     RecognitionView,
     UnknownStateCodeError,
+    applicant_memberships,
     body_outcomes,
     body_rules,
     explorer_view,
     key_figures,
-    kosovo_memberships,
     membership_sources,
     recognition_counts,
     recognition_table,
@@ -69,12 +73,13 @@ from dialoguelab.membership.votes import (
     monte_carlo_probability,
     stage_probability,
 )
-from dialoguelab.membership.world import World, world
+from dialoguelab.membership.whatif import compare, series
+from dialoguelab.membership.world import World, applicant_since, world
 
 __all__ = [
     "MembershipData",
-    "load_membership",
-    "load_membership_for_case",
+    "membership_data",
+    "applicant_since",
     "leverage",
     "FlipSet",
     "Outcome",
@@ -125,7 +130,7 @@ __all__ = [
     "body_rules",
     "explorer_view",
     "key_figures",
-    "kosovo_memberships",
+    "applicant_memberships",
     "membership_sources",
     "recognition_counts",
     "recognition_table",
@@ -135,11 +140,11 @@ __all__ = [
 
 
 def recognitions(
-    on: str | None = None,
+    case: Case,
+    on: dt.date | str | None = None,
     *,
-    position: str = "kosovo",
-    root: str | None = None,
+    position: str | None = None,
     include_unverified: bool = False,
 ) -> pd.DataFrame:
     """Recognition of the applicant state by state on a day (same as :func:`recognition_table`)."""
-    return recognition_table(on, position, root, include_unverified=include_unverified)
+    return recognition_table(case, on, position, include_unverified=include_unverified)

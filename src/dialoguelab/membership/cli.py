@@ -15,16 +15,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dialoguelab.clikit import print_json, run_or_exit
+from dialoguelab.clikit import CASE_HELP, load, print_json, run_or_exit
 
 T = TypeVar("T")
 _out = Console(soft_wrap=True)
 _err = Console(stderr=True)
 
-CaseOpt = typer.Option(None, "--case", help="Case folder (default: the built-in Kosovo case).")
+CaseOpt = typer.Option(None, "--case", help=CASE_HELP)
 JsonOpt = typer.Option(False, "--json", help="Print JSON instead of tables.")
 PositionOpt = typer.Option(
-    "kosovo", "--position", help="Disputed withdrawals: 'kosovo' keeps them, 'serbia' applies them."
+    None,
+    "--position",
+    help="Whose reading of disputed withdrawals: one of the case's positions (for the built-in case "
+    "'kosovo' keeps them, 'serbia' applies them); default the applicant's.",
 )
 UnverifiedOpt = typer.Option(False, "--include-unverified", help="Also use rows marked verified: false.")
 
@@ -69,8 +72,10 @@ def register(app: typer.Typer) -> None:
         """
         from dialoguelab.membership.outcomes import evaluate_tally
 
+        c = load(case)
         r = _run(
             lambda: evaluate_tally(
+                c,
                 body,
                 yes=yes,
                 no=no,
@@ -78,7 +83,6 @@ def register(app: typer.Typer) -> None:
                 absent=absent,
                 stage=stage,
                 negative=list(negative),
-                root=case,
             )
         )
         if as_json:
@@ -110,7 +114,7 @@ def register(app: typer.Typer) -> None:
         def go() -> Any:
             sc = load_scenario(scenario) if scenario else None
             return blockers(
-                org, on, scenario=sc, position=position, root=case, include_unverified=include_unverified
+                load(case), org, on, scenario=sc, position=position, include_unverified=include_unverified
             )
 
         o = _run(go)
@@ -168,7 +172,7 @@ def register(app: typer.Typer) -> None:
         def go() -> Any:
             sc = load_scenario(scenario) if scenario else None
             return admission_probability(
-                org, on, scenario=sc, position=position, root=case, include_unverified=include_unverified
+                load(case), org, on, scenario=sc, position=position, include_unverified=include_unverified
             )
 
         r = _run(go)
@@ -220,9 +224,10 @@ def register(app: typer.Typer) -> None:
 
         Example: dialoguelab scenario holdouts.yaml --on 2025-06-01
         """
-        from dialoguelab.membership.scenarios import compare, load_scenario
+        from dialoguelab.membership.scenarios import load_scenario
+        from dialoguelab.membership.whatif import compare
 
-        df = _run(lambda: compare(load_scenario(file), on, position=position, root=case))
+        df = _run(lambda: compare(load(case), load_scenario(file), on, position=position))
         if as_json:
             _json(df.to_dict(orient="records"))
             return
@@ -232,7 +237,7 @@ def register(app: typer.Typer) -> None:
     def series_cmd(
         org: list[str] = typer.Option([], "--org", help="Body (repeatable; default all)."),
         scenario: Path | None = typer.Option(None, "--scenario"),
-        start: str = typer.Option("2008-02-17", "--start"),
+        start: str | None = typer.Option(None, "--start", help="Default: the applicant's 'since' date."),
         end: str | None = typer.Option(None, "--end"),
         position: str = PositionOpt,
         case: Path | None = CaseOpt,
@@ -242,11 +247,12 @@ def register(app: typer.Typer) -> None:
 
         Example: dialoguelab series --org UNESCO --start 2015-01-01 --end 2016-01-01
         """
-        from dialoguelab.membership.scenarios import load_scenario, series
+        from dialoguelab.membership.scenarios import load_scenario
+        from dialoguelab.membership.whatif import series
 
         def go() -> Any:
             sc = load_scenario(scenario) if scenario else None
-            return series(list(org) or None, scenario=sc, start=start, end=end, position=position, root=case)
+            return series(load(case), list(org) or None, scenario=sc, start=start, end=end, position=position)
 
         df = _run(go)
         if as_json:
@@ -258,7 +264,7 @@ def register(app: typer.Typer) -> None:
     def leverage_cmd(
         actor: str = typer.Argument(..., help="State: ISO3 code or name (Russia)."),
         scenario: Path | None = typer.Option(None, "--scenario"),
-        start: str = typer.Option("2008-02-17", "--start"),
+        start: str | None = typer.Option(None, "--start", help="Default: the applicant's 'since' date."),
         end: str | None = typer.Option(None, "--end"),
         position: str = PositionOpt,
         case: Path | None = CaseOpt,
@@ -273,7 +279,7 @@ def register(app: typer.Typer) -> None:
 
         def go() -> Any:
             sc = load_scenario(scenario) if scenario else None
-            return leverage(actor, start=start, end=end, scenario=sc, position=position, root=case)
+            return leverage(load(case), actor, start=start, end=end, scenario=sc, position=position)
 
         df = _run(go)
         if as_json:
@@ -295,7 +301,7 @@ def register(app: typer.Typer) -> None:
         """
         from dialoguelab.membership.power import body_power
 
-        df = _run(lambda: body_power(org, on, root=case, by_type=by_type))
+        df = _run(lambda: body_power(load(case), org, on, by_type=by_type))
         if as_json:
             _json(df.to_dict(orient="records"))
             return
@@ -321,9 +327,7 @@ def register(app: typer.Typer) -> None:
         from dialoguelab.membership.api import recognitions
 
         df = _run(
-            lambda: recognitions(
-                on, position=position, root=str(case) if case else None, include_unverified=include_unverified
-            )
+            lambda: recognitions(load(case), on, position=position, include_unverified=include_unverified)
         )
         if as_json:
             _json(df.to_dict(orient="records"))

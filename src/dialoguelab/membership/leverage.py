@@ -11,14 +11,14 @@ from __future__ import annotations
 __all__ = ["leverage"]
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 
-from dialoguelab.membership.data import load_membership
+from dialoguelab.case import Case
+from dialoguelab.membership.data import membership_data
 from dialoguelab.membership.outcomes import outcome
 from dialoguelab.membership.scenarios import Scenario
-from dialoguelab.membership.world import as_date, world
+from dialoguelab.membership.world import applicant_since, as_date, world
 
 
 def _dates(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -33,13 +33,13 @@ def _dates(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def leverage(
+    case: Case,
     actor: str,
     *,
-    start: dt.date | str = "2008-02-17",
+    start: dt.date | str | None = None,
     end: dt.date | str | None = None,
     scenario: Scenario | None = None,
-    position: str = "kosovo",
-    root: Path | str | None = None,
+    position: str | None = None,
     bodies: list[str] | None = None,
 ) -> pd.DataFrame:
     """The actor's role in every body at the start, each 1 January, and the end date.
@@ -49,7 +49,7 @@ def leverage(
     actor : str
         ISO 3166 alpha-3 code or state name (``Russia``, ``RUS``).
     start, end : date or str
-        Default: 17 February 2008 to today.
+        Default: from the applicant's ``since`` date (``case.yaml``) to today.
     scenario : Scenario, optional
         Adds ``scenario_*`` columns.
 
@@ -61,19 +61,20 @@ def leverage(
 
     Examples
     --------
-    >>> df = leverage("Russia", start="2024-01-01", end="2024-06-01", bodies=["UN"])
+    >>> from dialoguelab.case import load_case
+    >>> df = leverage(load_case(), "Russia", start="2024-01-01", end="2024-06-01", bodies=["UN"])
     >>> bool(df.veto_player.all())
     True
     """
-    data = load_membership(root)
+    data = membership_data(case)
     iso = data.state(actor)
     ids = [data.body(b).id for b in bodies] if bodies else list(data.bodies)
-    s, e = as_date(start), as_date(end)
+    s, e = as_date(start if start is not None else applicant_since(case)), as_date(end)
     rows = []
     for d in _dates(s, e):
-        w = world(d, position=position, root=root)
+        w = world(case, d, position=position)
         for bid in ids:
-            o = outcome(bid, d, position=position, root=root)
+            o = outcome(case, bid, d, position=position)
             row = {
                 "date": d,
                 "body": bid,
@@ -84,7 +85,7 @@ def leverage(
                 "passed": o.passed,
             }
             if scenario is not None:
-                so = outcome(bid, d, scenario=scenario, position=position, root=root)
+                so = outcome(case, bid, d, scenario=scenario, position=position)
                 row.update(
                     {
                         "scenario_veto_player": iso in so.veto_players,

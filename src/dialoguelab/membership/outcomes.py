@@ -26,13 +26,12 @@ from __future__ import annotations
 __all__ = ["StageOutcome", "FlipSet", "Outcome", "outcome", "blockers", "evaluate_tally"]
 
 import datetime as dt
-import functools
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
+from dialoguelab.case import Case
 from dialoguelab.errors import InvalidParameterError
-from dialoguelab.membership.data import load_membership
+from dialoguelab.membership.data import membership_data
 from dialoguelab.membership.rules import (
     AllOf,
     Ballot,
@@ -322,20 +321,10 @@ def _stage_outcomes(w: World, body_id: str) -> tuple[list[StageOutcome], list[tu
     return outs, modelled
 
 
-@functools.lru_cache(maxsize=2048)
-def _outcome_cached(
-    body: str,
-    on: dt.date,
-    scen: str | None,
-    position: str,
-    root: str | None,
-    unverified: bool,
-    detail: bool,
-    data_id: int,
-) -> Outcome:
-    scenario = Scenario.model_validate_json(scen) if scen else None
-    w = world(on, scenario=scenario, position=position, root=root, include_unverified=unverified)
-    b = w.data.body(body)
+def _compute_outcome(case: Case, body_id: str, d: dt.date, scenario: Scenario | None, position: str | None,
+                     unverified: bool, detail: bool) -> Outcome:
+    w = world(case, d, scenario=scenario, position=position, include_unverified=unverified)
+    b = w.data.body(body_id)
     stages, modelled = _stage_outcomes(w, b.id)
     passed = all(s.passed for s in stages)
     veto: list[str] = []
@@ -346,8 +335,8 @@ def _outcome_cached(
     o = Outcome(
         b.id,
         b.name,
-        on.isoformat(),
-        position,
+        d.isoformat(),
+        case.position_id(position),
         scenario.name if scenario else None,
         passed,
         stages,
@@ -368,27 +357,31 @@ def _outcome_cached(
 
 
 def outcome(
+    case: Case,
     body: str,
     on: dt.date | str | None = None,
     *,
     scenario: Scenario | None = None,
-    position: str = "kosovo",
-    root: Path | str | None = None,
+    position: str | None = None,
     include_unverified: bool = False,
     detail: bool = True,
 ) -> Outcome:
-    """The applicant's admission outcome in a body on a day.
+    """The applicant's admission outcome in a body on a day, from declared positions.
+
+    Every member votes as its recognition and declared stance say (see :mod:`dialoguelab.membership.world`);
+    this is the deterministic answer, beside which :func:`~dialoguelab.membership.votes.admission_probability`
+    gives the vote model's probability.
 
     Parameters
     ----------
+    case : Case
     body : str
         Body id or alias (``UN``, ``NATO``, ``coe`` …).
     on : date or str, optional
         Default today.
     scenario : Scenario, optional
-    position : {"kosovo", "serbia"}, default="kosovo"
-    root : path, optional
-        Case folder (default: the built-in Kosovo case).
+    position : str, optional
+        Whose reading of disputed withdrawals (one of ``case.positions()``); default the applicant's.
     include_unverified : bool, default=False
     detail : bool, default=True
         Also compute pivotal members and the smallest flipping set.
@@ -399,36 +392,30 @@ def outcome(
 
     Examples
     --------
-    >>> o = outcome("UN", "2024-06-01")
+    >>> from dialoguelab.case import load_case
+    >>> o = outcome(load_case(), "UN", "2024-06-01")
     >>> o.passed, sorted(o.blocking)
     (False, ['CHN', 'RUS'])
     """
-    data = load_membership(root)
-    b = data.body(body)
+    b = membership_data(case).body(body)
     d = as_date(on)
-    world(d, position=position, root=root)  # validates position and date
-    return _outcome_cached(
-        b.id,
-        d,
-        scenario.key() if scenario else None,
-        position,
-        str(root) if root is not None else None,
-        include_unverified,
-        detail,
-        id(data),
-    )
+    role = case.position_role(position)
+    key = ("membership.outcome", b.id, d, scenario.key() if scenario else None, role, include_unverified, detail)
+    return case.cached(key, lambda: _compute_outcome(case, b.id, d, scenario, role, include_unverified, detail))
 
 
 def blockers(
+    case: Case,
     body: str,
     on: dt.date | str | None = None,
     **kwargs: Any,
 ) -> Outcome:
     """Alias of :func:`outcome` with detail: veto players, who blocks, and what would change it."""
-    return outcome(body, on, detail=True, **kwargs)
+    return outcome(case, body, on, detail=True, **kwargs)
 
 
 def evaluate_tally(
+    case: Case,
     body: str,
     *,
     yes: int,
@@ -437,7 +424,6 @@ def evaluate_tally(
     absent: int = 0,
     stage: str | None = None,
     negative: list[str] | None = None,
-    root: Path | str | None = None,
 ) -> dict[str, Any]:
     """Evaluate a body's rule on a tally the user gives, showing the arithmetic.
 
@@ -457,11 +443,12 @@ def evaluate_tally(
 
     Examples
     --------
-    >>> r = evaluate_tally("UNESCO", yes=92, no=50, abstain=29, absent=15)
+    >>> from dialoguelab.case import load_case
+    >>> r = evaluate_tally(load_case(), "UNESCO", yes=92, no=50, abstain=29, absent=15)
     >>> r["passed"], r["required"]
     (False, 95)
     """
-    data = load_membership(root)
+    data = membership_data(case)
     b = data.body(body)
     stages = data.stages[b.id]
     if stage is None:

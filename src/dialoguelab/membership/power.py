@@ -34,10 +34,10 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 
 import pandas as pd
 
+from dialoguelab.case import Case
 from dialoguelab.errors import InvalidParameterError
 from dialoguelab.membership.rules import (
     AllOf,
@@ -224,10 +224,10 @@ def _leaves(rule: Rule) -> list[Rule]:
 
 
 def body_power(
+    case: Case,
     body: str,
     on: dt.date | str | None = None,
     *,
-    root: Path | str | None = None,
     scenario: object | None = None,
     include_unverified: bool = False,
     by_type: bool = False,
@@ -250,7 +250,7 @@ def body_power(
     from dialoguelab.membership.world import SEAT_PREFIX, world
 
     scen = scenario if isinstance(scenario, Scenario) else None
-    w = world(on, scenario=scen, root=root, include_unverified=include_unverified)
+    w = world(case, on, scenario=scen, include_unverified=include_unverified)
     b = w.data.body(body)
     stages = [s for s in w.data.stages[b.id] if s.modelled]
     body_members = set(w.members(b.id))

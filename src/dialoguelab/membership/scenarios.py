@@ -7,13 +7,15 @@ A scenario file::
     changes:
       - {action: recognize, state: ESP, date: 2025-06-01}
       - {action: set_vote, state: RUS, vote: abstain, bodies: [un]}
-      - {action: serbia_drops_objection}
+      - {action: objector_drops_objection}
       - {action: join, state: UKR, body: nato, date: 2030-01-01}
       - {action: set_probabilities, class: does_not, yes: 0.2, no: 0.4, abstain: 0.3, absent: 0.1}
 
 Actions: ``recognize``, ``withdraw``, ``set_stance`` (class ``recognizes``, ``does_not``,
-``withdrew``, ``opponent``, ``supporter``), ``set_vote``, ``serbia_drops_objection``, ``join``,
-``leave``, ``set_probabilities``. A change without ``date`` applies at every date.
+``withdrew``, ``opponent``, ``supporter``), ``set_vote``, ``objector_drops_objection`` (the case's
+objector becomes a supporter), ``join``, ``leave``, ``set_probabilities``. A change without ``date``
+applies at every date. Scenarios are data; :mod:`dialoguelab.membership.whatif` compares them with
+the baseline.
 """
 
 from __future__ import annotations
@@ -25,22 +27,17 @@ __all__ = [
     "Scenario",
     "load_scenario",
     "parse_scenario",
-    "compare",
-    "series",
 ]
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dialoguelab.case.dates import PartialDate
 from dialoguelab.errors import CaseValidationError, InvalidParameterError, Problem
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 StanceClass = Literal["recognizes", "does_not", "withdrew", "opponent", "supporter", "unknown"]
 CLASSES: tuple[str, ...] = ("recognizes", "does_not", "withdrew", "opponent", "supporter", "unknown")
@@ -49,7 +46,7 @@ Action = Literal[
     "withdraw",
     "set_stance",
     "set_vote",
-    "serbia_drops_objection",
+    "objector_drops_objection",
     "join",
     "leave",
     "set_probabilities",
@@ -82,7 +79,7 @@ class Change(BaseModel):
             "withdraw": ("state",),
             "set_stance": ("state", "stance"),
             "set_vote": ("state", "vote"),
-            "serbia_drops_objection": (),
+            "objector_drops_objection": (),
             "join": ("state", "body"),
             "leave": ("state", "body"),
             "set_probabilities": ("klass", "yes", "no", "abstain", "absent"),
@@ -165,132 +162,3 @@ def load_scenario(path: Path | str) -> Scenario:
     if not isinstance(data, dict):
         raise CaseValidationError([Problem(p.name, 1, "", "a scenario is a mapping with name and changes")])
     return parse_scenario(data, p.name, text)
-
-
-def compare(
-    scenario: Scenario,
-    on: dt.date | str | None = None,
-    *,
-    position: str = "kosovo",
-    root: Path | str | None = None,
-    include_unverified: bool = False,
-) -> pd.DataFrame:
-    """Every body's outcome and admission probability, baseline beside scenario.
-
-    Returns a DataFrame with one row per body: ``body``, ``baseline_passed``, ``scenario_passed``,
-    ``baseline_blocking``, ``scenario_blocking``, ``baseline_probability``, ``scenario_probability``,
-    ``probability_basis`` (``vote_model``, ``declared_positions`` or ``mixed``: see
-    :class:`~dialoguelab.membership.votes.AdmissionResult`).
-    """
-    import pandas as pd
-
-    from dialoguelab.membership.data import load_membership
-    from dialoguelab.membership.outcomes import outcome
-    from dialoguelab.membership.votes import admission_probability
-
-    data = load_membership(root)
-    rows = []
-    for bid in data.bodies:
-        base = outcome(
-            bid, on, position=position, root=root, include_unverified=include_unverified, detail=False
-        )
-        scen = outcome(
-            bid,
-            on,
-            scenario=scenario,
-            position=position,
-            root=root,
-            include_unverified=include_unverified,
-            detail=False,
-        )
-        pb = admission_probability(
-            bid, on, position=position, root=root, include_unverified=include_unverified
-        )
-        ps = admission_probability(
-            bid, on, scenario=scenario, position=position, root=root, include_unverified=include_unverified
-        )
-        rows.append(
-            {
-                "body": bid,
-                "baseline_passed": base.passed,
-                "scenario_passed": scen.passed,
-                "baseline_blocking": ", ".join(base.blocking),
-                "scenario_blocking": ", ".join(scen.blocking),
-                "baseline_probability": float(pb.probability),
-                "scenario_probability": float(ps.probability),
-                "probability_basis": pb.basis,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _months(start: dt.date, end: dt.date) -> list[dt.date]:
-    out = []
-    y, m = start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        out.append(dt.date(y, m, 1) if (y, m) != (start.year, start.month) else start)
-        m += 1
-        if m == 13:
-            y, m = y + 1, 1
-    return out
-
-
-def series(
-    bodies: list[str] | None = None,
-    *,
-    scenario: Scenario | None = None,
-    start: dt.date | str = "2008-02-17",
-    end: dt.date | str | None = None,
-    position: str = "kosovo",
-    root: Path | str | None = None,
-    include_unverified: bool = False,
-) -> pd.DataFrame:
-    """Admission probability and deterministic outcome per body, month by month.
-
-    Returns a long DataFrame: ``date``, ``body``, ``probability``, ``probability_basis`` (how the
-    probability was obtained: ``vote_model``, ``declared_positions`` or ``mixed``), ``passed``,
-    ``recognizers``.
-    The first row is ``start`` (default: the declaration of independence, 17 February 2008), then
-    the first day of every month up to ``end`` (default: today).
-    """
-    import pandas as pd
-
-    from dialoguelab.membership.data import load_membership
-    from dialoguelab.membership.outcomes import outcome
-    from dialoguelab.membership.votes import admission_probability
-    from dialoguelab.membership.world import as_date, world
-
-    data = load_membership(root)
-    ids = [data.body(b).id for b in bodies] if bodies else list(data.bodies)
-    s = as_date(start)
-    e = as_date(end) if end is not None else dt.date.today()
-    if e < s:
-        raise InvalidParameterError(f"The series end ({e}) is before its start ({s}).")
-    rows = []
-    for d in _months(s, e):
-        w = world(d, scenario=scenario, position=position, root=root, include_unverified=include_unverified)
-        n_rec = w.recognizer_count()
-        for bid in ids:
-            o = outcome(
-                bid,
-                d,
-                scenario=scenario,
-                position=position,
-                root=root,
-                include_unverified=include_unverified,
-                detail=False,
-            )
-            p = admission_probability(
-                bid, d, scenario=scenario, position=position, root=root, include_unverified=include_unverified
-            )
-            rows.append(
-                {
-                    "date": d,
-                    "body": bid,
-                    "probability": float(p.probability),
-                    "probability_basis": p.basis,
-                    "passed": o.passed,
-                    "recognizers": n_rec,
-                }
-            )
-    return pd.DataFrame(rows)

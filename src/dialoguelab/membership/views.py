@@ -3,12 +3,13 @@
 The web dashboard, the CLI and the report format these results; they compute nothing themselves.
 Every value comes from the engine's own functions (:func:`~dialoguelab.membership.world.world`,
 :func:`~dialoguelab.membership.outcomes.outcome`, :func:`~dialoguelab.membership.votes.admission_probability`,
-:func:`~dialoguelab.membership.power.body_power`, :func:`~dialoguelab.membership.scenarios.compare`) and
+:func:`~dialoguelab.membership.power.body_power`, :func:`~dialoguelab.membership.whatif.compare`) and
 carries the sources the case files give.
 
+>>> from dialoguelab.case import load_case
 >>> from dialoguelab.membership.views import recognition_counts
->>> c = recognition_counts("2020-01-01")
->>> c["serbia_position"] < c["kosovo_position"]
+>>> c = recognition_counts(load_case(), "2020-01-01")
+>>> c["counts"]["serbia"] < c["counts"]["kosovo"]
 True
 """
 
@@ -21,7 +22,7 @@ __all__ = [
     "recognition_counts",
     "recognition_table",
     "recognition_view",
-    "kosovo_memberships",
+    "applicant_memberships",
     "membership_sources",
     "body_rules",
     "body_outcomes",
@@ -34,28 +35,29 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from dialoguelab.case import Case
 from dialoguelab.errors import UnknownIdError
-from dialoguelab.membership.data import load_membership
+from dialoguelab.membership.data import membership_data
 from dialoguelab.membership.outcomes import outcome
 from dialoguelab.membership.power import body_power
-from dialoguelab.membership.scenarios import Change, Scenario, compare
+from dialoguelab.membership.scenarios import Change, Scenario
 from dialoguelab.membership.votes import (
     LABEL_NOT_MODELLED,
     METHOD_NOT_MODELLED,
     admission_probability,
     stage_label,
 )
-from dialoguelab.membership.world import POSITIONS, world
+from dialoguelab.membership.whatif import compare
+from dialoguelab.membership.world import world
 
 #: Values of the ``status`` column of :func:`recognition_table`, in words.
 RECOGNITION_STATUSES: dict[str, str] = {
     "recognizes": "recognises the applicant on the day",
-    "withdrew": "a withdrawal is applied (Serbia's view, a withdrawal Kosovo accepts, or a scenario)",
+    "withdrew": "a withdrawal is applied (the objector's view, a withdrawal the applicant accepts, or a scenario)",
     "not_yet": "the recorded recognition is dated after the day",
     "unverified": "the row is marked unverified and left out (pass include_unverified=True to use it)",
 }
@@ -65,7 +67,7 @@ RECOGNITION_COLUMNS = [
     "state",
     "recognized_on",
     "withdrawal_claimed_on",
-    "kosovo_position",
+    "applicant_position",
     "verified",
     "status",
     "sources",
@@ -85,14 +87,14 @@ class UnknownStateCodeError(UnknownIdError):
         self.code = code
 
 
-def _day(on: dt.date | str | None, root: Path | str | None) -> dt.date:
+def _day(case: Case, on: dt.date | str | None) -> dt.date:
     """The calendar day ``on`` resolves to (validated by :func:`world`)."""
-    return world(on, root=root).date
+    return world(case, on).date
 
 
 def recognition_counts(
+    case: Case,
     on: dt.date | str | None = None,
-    root: Path | str | None = None,
     *,
     include_unverified: bool = False,
 ) -> dict[str, Any]:
@@ -100,18 +102,18 @@ def recognition_counts(
 
     Parameters
     ----------
+    case : Case
     on : date or str, optional
         The day (``YYYY-MM-DD``; a partial date means its last day); default today.
-    root : path, optional
-        The case folder; default the built-in Kosovo case.
     include_unverified : bool, default=False
         Count rows marked ``verified: false``.
 
     Returns
     -------
     dict
-        ``{"date": "YYYY-MM-DD", "kosovo_position": int, "serbia_position": int}``: the first keeps
-        recognitions whose withdrawal Serbia claims and Kosovo disputes, the second applies them.
+        ``{"date": "YYYY-MM-DD", "counts": {position: int}, "labels": {position: str}}`` for each of the
+        case's positions (``case.positions()``): the applicant's keeps recognitions whose withdrawal the
+        objector claims and the applicant disputes, the objector's applies them.
 
     Notes
     -----
@@ -119,21 +121,24 @@ def recognition_counts(
 
     Examples
     --------
-    >>> recognition_counts("2020-01")["date"]  # a month means its last day
+    >>> from dialoguelab.case import load_case
+    >>> recognition_counts(load_case(), "2020-01")["date"]  # a month means its last day
     '2020-01-31'
     """
-    worlds = {p: world(on, position=p, root=root, include_unverified=include_unverified) for p in POSITIONS}
+    labels = case.positions()
+    worlds = {p: world(case, on, position=p, include_unverified=include_unverified) for p in labels}
+    first = next(iter(worlds.values()))
     return {
-        "date": worlds["kosovo"].date.isoformat(),
-        "kosovo_position": worlds["kosovo"].recognizer_count(),
-        "serbia_position": worlds["serbia"].recognizer_count(),
+        "date": first.date.isoformat(),
+        "counts": {p: w.recognizer_count() for p, w in worlds.items()},
+        "labels": labels,
     }
 
 
 def recognition_table(
+    case: Case,
     on: dt.date | str | None = None,
-    position: str = "kosovo",
-    root: Path | str | None = None,
+    position: str | None = None,
     *,
     include_unverified: bool = False,
 ) -> pd.DataFrame:
@@ -143,27 +148,28 @@ def recognition_table(
     ----------
     on : date or str, optional
         Default today.
-    position : {"kosovo", "serbia"}, default="kosovo"
-        ``"kosovo"`` keeps recognitions whose withdrawal Serbia claims and Kosovo disputes;
-        ``"serbia"`` applies the claimed withdrawals from their dates.
-    root : path, optional
+    position : str, optional
+        One of ``case.positions()`` (default the applicant's): the applicant's keeps recognitions
+        whose withdrawal the objector claims and the applicant disputes; the objector's applies them.
     include_unverified : bool, default=False
 
     Returns
     -------
     DataFrame
         One row per state in ``recognitions.csv``, sorted by ISO code: ``iso3``, ``state``,
-        ``recognized_on``, ``withdrawal_claimed_on``, ``kosovo_position``, ``verified``, ``status``
+        ``recognized_on``, ``withdrawal_claimed_on``, ``applicant_position``, ``verified``, ``status``
         (one of :data:`RECOGNITION_STATUSES`) and ``sources`` (ids joined by ``;``).
 
     Examples
     --------
-    >>> t = recognition_table("2020-01-01", "serbia")
-    >>> int((t.status == "recognizes").sum()) == recognition_counts("2020-01-01")["serbia_position"]
+    >>> from dialoguelab.case import load_case
+    >>> case = load_case()
+    >>> t = recognition_table(case, "2020-01-01", "serbia")
+    >>> int((t.status == "recognizes").sum()) == recognition_counts(case, "2020-01-01")["counts"]["serbia"]
     True
     """
-    data = load_membership(root)
-    w = world(on, position=position, root=root, include_unverified=include_unverified)
+    data = membership_data(case)
+    w = world(case, on, position=position, include_unverified=include_unverified)
     rows = []
     for iso, r in sorted(data.recognitions.items()):
         status = w.recognition_status(iso)
@@ -176,7 +182,7 @@ def recognition_table(
                 "state": r.state,
                 "recognized_on": str(r.recognized_on) if r.recognized_on else None,
                 "withdrawal_claimed_on": str(wd) if wd else None,
-                "kosovo_position": r.kosovo_position,
+                "applicant_position": r.applicant_position,
                 "verified": r.verified,
                 "status": status,
                 "sources": ";".join(r.sources),
@@ -189,19 +195,20 @@ def recognition_table(
 class RecognitionView:
     """The recognition map of one day: the table under one position and the counts under both.
 
-    ``counts`` is keyed by position (``{"kosovo": n, "serbia": m}``).
+    ``counts`` and ``labels`` are keyed by the case's positions (``case.positions()``).
     """
 
     date: str
     position: str
     counts: dict[str, int]
     table: pd.DataFrame
+    labels: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def recognition_view(
+    case: Case,
     on: dt.date | str | None = None,
-    position: str = "kosovo",
-    root: Path | str | None = None,
+    position: str | None = None,
     *,
     include_unverified: bool = False,
 ) -> RecognitionView:
@@ -211,13 +218,13 @@ def recognition_view(
     -------
     RecognitionView
     """
-    table = recognition_table(on, position, root, include_unverified=include_unverified)
-    c = recognition_counts(on, root, include_unverified=include_unverified)
-    return RecognitionView(c["date"], position, {"kosovo": c["kosovo_position"], "serbia": c["serbia_position"]}, table)
+    table = recognition_table(case, on, position, include_unverified=include_unverified)
+    c = recognition_counts(case, on, include_unverified=include_unverified)
+    return RecognitionView(c["date"], case.position_id(position), c["counts"], table, c["labels"])
 
 
-def kosovo_memberships(root: Path | str | None = None, *, include_unverified: bool = False) -> list[dict[str, Any]]:
-    """The bodies the applicant has joined, as in ``kosovo_memberships.csv``.
+def applicant_memberships(case: Case, *, include_unverified: bool = False) -> list[dict[str, Any]]:
+    """The bodies the applicant has joined, as in ``applicant_memberships.csv``.
 
     Returns
     -------
@@ -225,12 +232,12 @@ def kosovo_memberships(root: Path | str | None = None, *, include_unverified: bo
         ``body``, ``name``, ``joined`` (a partial date as text), ``how``, ``sources`` (ids) and
         ``verified``; rows marked unverified only with ``include_unverified=True``.
     """
-    data = load_membership(root)
-    return [r.model_dump(mode="json") for r in data.kosovo_memberships if r.verified or include_unverified]
+    data = membership_data(case)
+    return [r.model_dump(mode="json") for r in data.applicant_memberships if r.verified or include_unverified]
 
 
-def membership_sources(root: Path | str | None = None) -> pd.DataFrame:
-    """The outside documents the membership files cite (``sources.yaml``), sorted by id.
+def membership_sources(case: Case) -> pd.DataFrame:
+    """The outside documents the membership and world files cite (their ``sources.yaml``), sorted by id.
 
     Returns
     -------
@@ -238,7 +245,7 @@ def membership_sources(root: Path | str | None = None) -> pd.DataFrame:
         ``id``, ``kind``, ``title``, ``publisher``, ``date`` (text), ``urls`` (list of text), ``note``,
         ``verified``.
     """
-    data = load_membership(root)
+    data = membership_data(case)
     rows = [
         {
             "id": s.id,
@@ -256,7 +263,7 @@ def membership_sources(root: Path | str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).sort_values("id").reset_index(drop=True)
 
 
-def body_rules(root: Path | str | None = None) -> list[dict[str, Any]]:
+def body_rules(case: Case) -> list[dict[str, Any]]:
     """Each body with its admission stages: organ, rule in words, legal basis, note and sources.
 
     Returns
@@ -268,7 +275,7 @@ def body_rules(root: Path | str | None = None) -> list[dict[str, Any]]:
         ``probability_method`` / ``probability_label``: how the admission probability treats the stage,
         see :func:`~dialoguelab.membership.votes.stage_label`), in the order of ``organizations.yaml``.
     """
-    data = load_membership(root)
+    data = membership_data(case)
     return [
         {
             "id": b.id,
@@ -304,10 +311,10 @@ def body_rules(root: Path | str | None = None) -> list[dict[str, Any]]:
 
 
 def body_outcomes(
+    case: Case,
     on: dt.date | str | None = None,
-    root: Path | str | None = None,
     *,
-    position: str = "kosovo",
+    position: str | None = None,
     scenario: Scenario | None = None,
     include_unverified: bool = False,
 ) -> list[dict[str, Any]]:
@@ -327,15 +334,15 @@ def body_outcomes(
     are veto players whose derived vote blocks now. A failing body with no blocking member lacks the
     required majority rather than facing a veto.
     """
-    data = load_membership(root)
+    data = membership_data(case)
     out = []
     for bid, b in data.bodies.items():
         o = outcome(
+            case,
             bid,
             on,
             scenario=scenario,
             position=position,
-            root=root,
             include_unverified=include_unverified,
             detail=False,
         )
@@ -358,7 +365,7 @@ def body_outcomes(
 
 
 def key_figures(
-    root: Path | str | None = None,
+    case: Case,
     on: dt.date | str | None = None,
     *,
     include_unverified: bool = False,
@@ -367,8 +374,7 @@ def key_figures(
 
     Parameters
     ----------
-    root : path, optional
-        The case folder; default the built-in Kosovo case.
+    case : Case
     on : date or str, optional
         Default today.
     include_unverified : bool, default=False
@@ -377,8 +383,8 @@ def key_figures(
     -------
     dict
         ``date``; ``recognitions`` (:func:`recognition_counts`); ``bodies`` (:func:`body_outcomes`
-        under Kosovo's position, with blockers and veto players); ``joined``
-        (:func:`kosovo_memberships`).
+        under the applicant's position, with blockers and veto players); ``joined``
+        (:func:`applicant_memberships`).
 
     Raises
     ------
@@ -387,16 +393,17 @@ def key_figures(
 
     Examples
     --------
-    >>> k = key_figures(on="2024-06-01")
+    >>> from dialoguelab.case import load_case
+    >>> k = key_figures(load_case(), on="2024-06-01")
     >>> next(b for b in k["bodies"] if b["body"] == "nato")["blocking"]
     ['ESP', 'GRC', 'ROU', 'SVK']
     """
-    day = _day(on, root)
+    day = _day(case, on)
     return {
         "date": day.isoformat(),
-        "recognitions": recognition_counts(day, root, include_unverified=include_unverified),
-        "bodies": body_outcomes(day, root, include_unverified=include_unverified),
-        "joined": kosovo_memberships(root, include_unverified=include_unverified),
+        "recognitions": recognition_counts(case, day, include_unverified=include_unverified),
+        "bodies": body_outcomes(case, day, include_unverified=include_unverified),
+        "joined": applicant_memberships(case, include_unverified=include_unverified),
     }
 
 
@@ -416,23 +423,23 @@ def _codes(values: Iterable[str] | str | None) -> list[str]:
 
 
 def what_if_scenario(
-    root: Path | str | None = None,
+    case: Case,
     *,
     recognize: Iterable[str] | str | None = None,
     withdraw: Iterable[str] | str | None = None,
     abstain: Iterable[str] | str | None = None,
-    serbia_drops: bool = False,
+    objector_drops: bool = False,
     name: str = "what-if",
 ) -> Scenario | None:
     """A scenario from simple toggles: states that recognise, withdraw or abstain in every vote.
 
     Parameters
     ----------
-    root : path, optional
+    case : Case
     recognize, withdraw, abstain : str or iterable of str, optional
         States by ISO 3166 alpha-3 code or name as in ``members.csv``; each string may be a comma list.
-    serbia_drops : bool, default=False
-        Serbia drops its objection (it becomes a supporter).
+    objector_drops : bool, default=False
+        The case's objector drops its objection (it becomes a supporter).
     name : str, default="what-if"
 
     Returns
@@ -447,13 +454,14 @@ def what_if_scenario(
 
     Examples
     --------
-    >>> s = what_if_scenario(recognize="esp,GRC", abstain=["RUS"])
+    >>> from dialoguelab.case import load_case
+    >>> s = what_if_scenario(load_case(), recognize="esp,GRC", abstain=["RUS"])
     >>> [(c.action, c.state) for c in s.changes]
     [('recognize', 'ESP'), ('recognize', 'GRC'), ('set_vote', 'RUS')]
     >>> s.description
     'recognize=ESP,GRC, abstain=RUS'
     """
-    data = load_membership(root)
+    data = membership_data(case)
     changes: list[Change] = []
     described: list[str] = []
     for field, values in (("recognize", recognize), ("withdraw", withdraw), ("abstain", abstain)):
@@ -470,21 +478,21 @@ def what_if_scenario(
                 changes.append(Change(action=field, state=iso))  # type: ignore[arg-type]
         if isos:
             described.append(f"{field}={','.join(isos)}")
-    if serbia_drops:
-        changes.append(Change(action="serbia_drops_objection"))
-        described.append("serbia_drops=true")
+    if objector_drops:
+        changes.append(Change(action="objector_drops_objection"))
+        described.append("objector_drops=true")
     if not changes:
         return None
     return Scenario(name=name, description=", ".join(described), changes=changes)
 
 
 def explorer_view(
+    case: Case,
     body: str,
     on: dt.date | str | None = None,
     *,
     scenario: Scenario | None = None,
-    position: str = "kosovo",
-    root: Path | str | None = None,
+    position: str | None = None,
 ) -> dict[str, Any]:
     """Everything the membership explorer shows for one body on a day, baseline beside a scenario.
 
@@ -496,8 +504,8 @@ def explorer_view(
         Default today.
     scenario : Scenario, optional
         The what-if (see :func:`what_if_scenario`); ``None`` shows the baseline only.
-    position : {"kosovo", "serbia"}, default="kosovo"
-    root : path, optional
+    position : str, optional
+        One of ``case.positions()``; default the applicant's.
 
     Returns
     -------
@@ -508,14 +516,14 @@ def explorer_view(
         ``compare`` (DataFrame of every body, baseline beside scenario), ``power`` and ``power_types``
         (exact power indices per member and per type of symmetric member).
     """
-    data = load_membership(root)
+    data = membership_data(case)
     bid = data.body(body).id
-    day = _day(on, root)
-    rules = body_rules(root)
+    day = _day(case, on)
+    rules = body_rules(case)
 
     def outcome_and_probability(scen: Scenario | None) -> tuple[dict[str, Any], dict[str, Any]]:
-        o = outcome(bid, day, scenario=scen, position=position, root=root)
-        p = admission_probability(bid, day, scenario=scen, position=position, root=root)
+        o = outcome(case, bid, day, scenario=scen, position=position)
+        p = admission_probability(case, bid, day, scenario=scen, position=position)
         return o.to_dict(), dataclasses.asdict(p)
 
     base, base_p = outcome_and_probability(None)
@@ -524,12 +532,12 @@ def explorer_view(
         "bodies": rules,
         "body": next(b for b in rules if b["id"] == bid),
         "date": day.isoformat(),
-        "position": position,
+        "position": case.position_id(position),
         "baseline": base,
         "baseline_admission": base_p,
         "scenario": scen,
         "scenario_admission": scen_p,
-        "compare": compare(scenario or Scenario(name="baseline"), day, position=position, root=root),
-        "power": body_power(bid, day, root=root),
-        "power_types": body_power(bid, day, root=root, by_type=True),
+        "compare": compare(case, scenario or Scenario(name="baseline"), day, position=position),
+        "power": body_power(case, bid, day),
+        "power_types": body_power(case, bid, day, by_type=True),
     }

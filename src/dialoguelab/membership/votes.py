@@ -86,8 +86,10 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import gammaln
 
+from dialoguelab.cachedir import cache_dir
+from dialoguelab.case import Case
 from dialoguelab.errors import InvalidParameterError
-from dialoguelab.membership.data import load_membership
+from dialoguelab.membership.data import membership_data
 from dialoguelab.membership.rules import (
     PROCEDURES_WITHOUT_BALLOT,
     AllOf,
@@ -398,23 +400,20 @@ def _required_at(rule: Rule, expected: dict[str, float], n: int) -> int | None:
     return None
 
 
-@functools.lru_cache(maxsize=4096)
-def _admission_cached(
+def _compute_admission(
+    case: Case,
     body: str,
     on: dt.date,
-    scen: str | None,
+    scenario: Scenario | None,
     position: str,
-    root: str | None,
     unverified: bool,
     probs_key: str | None,
-    data_id: int,
 ) -> AdmissionResult:
-    scenario = Scenario.model_validate_json(scen) if scen else None
-    w = world(on, scenario=scenario, position=position, root=root, include_unverified=unverified)
+    w = world(case, on, scenario=scenario, position=position, include_unverified=unverified)
     if probs_key is not None:
         probs = {k: tuple(v) for k, v in json.loads(probs_key).items()}
     else:
-        probs = fitted_probabilities(root=root, position=position)
+        probs = fitted_probabilities(case, position=position)
     b = w.data.body(body)
     total = 1.0
     stages = []
@@ -483,7 +482,7 @@ def _admission_cached(
     return AdmissionResult(
         b.id,
         on.isoformat(),
-        position,
+        case.position_id(position),
         scenario.name if scenario else None,
         total,
         stages,
@@ -494,24 +493,25 @@ def _admission_cached(
 
 
 def admission_probability(
+    case: Case,
     body: str,
     on: dt.date | str | None = None,
     *,
     scenario: Scenario | None = None,
-    position: str = "kosovo",
-    root: Path | str | None = None,
+    position: str | None = None,
     include_unverified: bool = False,
     probabilities: dict[str, tuple[float, float, float, float]] | None = None,
 ) -> AdmissionResult:
-    """Exact probability that the applicant is admitted to ``body`` on ``on``.
+    """Exact probability that the applicant is admitted to ``body`` on ``on``, under the vote model.
 
     Parameters
     ----------
+    case : Case
     body : str
     on : date or str, optional
     scenario : Scenario, optional
-    position : {"kosovo", "serbia"}, default="kosovo"
-    root : path, optional
+    position : str, optional
+        One of ``case.positions()``; default the applicant's.
     include_unverified : bool, default=False
     probabilities : dict, optional
         Class → (yes, no, abstain, absent); default: calibrated on the case's real tallies.
@@ -520,20 +520,15 @@ def admission_probability(
     -------
     AdmissionResult
     """
-    data = load_membership(root)
-    b = data.body(body)
+    b = membership_data(case).body(body)
     d = as_date(on)
-    world(d, position=position, root=root)
-    key = json.dumps({k: list(v) for k, v in sorted(probabilities.items())}) if probabilities else None
-    return _admission_cached(
-        b.id,
-        d,
-        scenario.key() if scenario else None,
-        position,
-        str(root) if root is not None else None,
-        include_unverified,
-        key,
-        id(data),
+    role = case.position_role(position)
+    world(case, d, position=role)  # validates the date
+    pkey = json.dumps({k: list(v) for k, v in sorted(probabilities.items())}) if probabilities else None
+    skey = scenario.key() if scenario else None
+    return case.cached(
+        ("membership.admission", b.id, d, skey, role, include_unverified, pkey),
+        lambda: _compute_admission(case, b.id, d, scenario, role, include_unverified, pkey),
     )
 
 
@@ -764,9 +759,7 @@ def calibration_cache_dir() -> Path:
 
     ``dialoguelab.store.cache_dir`` honours ``$DIALOGUELAB_CACHE`` (default ``~/.cache/dialoguelab``).
     """
-    from dialoguelab.store import cache_dir
-
-    return cache_dir() / "membership"
+    return cache_dir("membership")
 
 
 @functools.lru_cache(maxsize=1)
@@ -878,13 +871,13 @@ def _fit_persistent(obs: list[_Obs], prior: float) -> tuple[np.ndarray, float]:
     return theta, ll
 
 
-def _observations(root: Path | str | None, position: str) -> list[_Obs]:
-    data = load_membership(root)
+def _observations(case: Case, position: str) -> list[_Obs]:
+    data = membership_data(case)
     out = []
-    for v in data.votes:
-        if not v.calibration:
+    for v in data.admission_rollcalls():
+        if not v.calibration or v.stage is None:
             continue
-        w = world(v.date.last_day(), position=position, root=root)
+        w = world(case, v.date.last_day(), position=position)
         st = next(s for s in data.stages[v.body] if s.id == v.stage)
         members = w.organ(v.body, st)
         classes = tuple(w.stance_class(m, v.body) for m in members)
@@ -912,36 +905,34 @@ def _predict(o: _Obs, probs: dict[str, tuple[float, float, float, float]]) -> di
     }
 
 
-@functools.lru_cache(maxsize=16)
-def _fit_cached(
-    root: str | None, position: str, prior: float, data_id: int
-) -> tuple[tuple[float, ...], float]:
-    obs = _observations(root, position)
-    if not obs:
-        return (), math.nan
-    theta, ll = _fit_persistent(obs, prior)
-    return tuple(float(x) for x in theta), ll
+def _fit_cached(case: Case, position: str, prior: float) -> tuple[tuple[float, ...], float]:
+    def compute() -> tuple[tuple[float, ...], float]:
+        obs = _observations(case, position)
+        if not obs:
+            return (), math.nan
+        theta, ll = _fit_persistent(obs, prior)
+        return tuple(float(x) for x in theta), ll
+
+    return case.cached(("membership.fit", position, prior), compute)
 
 
 def fitted_probabilities(
-    root: Path | str | None = None, position: str = "kosovo", prior: float = 1.0
+    case: Case, position: str | None = None, prior: float = 1.0
 ) -> dict[str, tuple[float, float, float, float]]:
     """The calibrated class probabilities only (cached; see :func:`calibrate`)."""
-    data = load_membership(root)
-    theta, _ = _fit_cached(str(root) if root is not None else None, position, float(prior), id(data))
+    theta, _ = _fit_cached(case, case.position_role(position), float(prior))
     if not theta:
         return dict(DEFAULT_PROBABILITIES)
     return _probs(*_unpack(np.array(theta)))
 
 
-@functools.lru_cache(maxsize=16)
-def _calibrate_cached(root: str | None, position: str, prior: float, data_id: int, loo: bool) -> Calibration:
-    obs = _observations(root, position)
+def _calibrate(case: Case, position: str, prior: float, loo: bool) -> Calibration:
+    obs = _observations(case, position)
     if not obs:
         return Calibration(
             dict(DEFAULT_PROBABILITIES), math.nan, [], pd.DataFrame(), pd.DataFrame(), prior, position
         )
-    theta_t, ll = _fit_cached(root, position, prior, data_id)
+    theta_t, ll = _fit_cached(case, position, prior)
     probs = _probs(*_unpack(np.array(theta_t)))
     fit = pd.DataFrame([_predict(o, probs) for o in obs])
     loo_rows = []
@@ -958,15 +949,16 @@ def _calibrate_cached(root: str | None, position: str, prior: float, data_id: in
 
 
 def calibrate(
-    root: Path | str | None = None, position: str = "kosovo", prior: float = 1.0, leave_one_out: bool = True
+    case: Case, position: str | None = None, prior: float = 1.0, leave_one_out: bool = True
 ) -> Calibration:
-    """Fit class probabilities to the case's real tallies (``votes.csv`` rows with ``calibration=true``).
+    """Fit class probabilities to the case's real admission tallies (roll calls with ``calibration=true``).
 
     Parameters
     ----------
-    root : path, optional
-    position : {"kosovo", "serbia"}, default="kosovo"
-        Which view of disputed withdrawals assigns members to classes at each vote's date.
+    case : Case
+    position : str, optional
+        Which view of disputed withdrawals assigns members to classes at each vote's date
+        (one of ``case.positions()``; default the applicant's).
     prior : float, default=1.0
         Weight of the log-prior (``PRIOR_BETA`` and Dirichlet(2, 2, 2)); 0 = plain maximum likelihood.
     leave_one_out : bool, default=True
@@ -985,7 +977,8 @@ def calibrate(
     """
     if prior < 0:
         raise InvalidParameterError(f"The 'prior' parameter must be ≥ 0. Got {prior}.")
-    data = load_membership(root)
-    return _calibrate_cached(
-        str(root) if root is not None else None, position, float(prior), id(data), leave_one_out
+    role = case.position_role(position)
+    return case.cached(
+        ("membership.calibrate", role, float(prior), leave_one_out),
+        lambda: _calibrate(case, role, float(prior), leave_one_out),
     )

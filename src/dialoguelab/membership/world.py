@@ -5,26 +5,30 @@ Date conventions (no day is guessed): an event known only to the month or year t
 ``left`` date is the last day of its membership. Recognitions with no known date apply at every date
 (they are flagged) unless ``include_undated=False``.
 
-Disputed withdrawals: ``position="kosovo"`` keeps a recognition whose withdrawal Serbia claims and
-Kosovo disputes; ``position="serbia"`` applies the claimed withdrawal from its date.
+Disputed withdrawals: the applicant's position keeps a recognition whose withdrawal the objector
+claims and the applicant disputes; the objector's position applies the claimed withdrawal from its
+date. A case names the two positions (``case.positions()``, e.g. ``kosovo`` and ``serbia``); the
+generic names ``applicant`` and ``objector`` work for every case.
 """
 
 from __future__ import annotations
 
-__all__ = ["POSITIONS", "World", "world", "as_date", "DEFAULT_VOTE"]
+__all__ = ["ROLES", "World", "world", "as_date", "applicant_since", "DEFAULT_VOTE"]
 
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
+from dialoguelab.case import Case
 from dialoguelab.case.dates import PartialDate
 from dialoguelab.errors import InvalidParameterError
-from dialoguelab.membership.data import MembershipData, StageSpec, load_membership
+from dialoguelab.membership.data import MembershipData, membership_data
 from dialoguelab.membership.rules import Ballot, Stage, Vote
 from dialoguelab.membership.scenarios import Scenario, StanceClass
+from dialoguelab.world import StageSpec
 
-POSITIONS = ("kosovo", "serbia")
+#: Whose reading of disputed withdrawals a world uses.
+ROLES = ("applicant", "objector")
 DEFAULT_VOTE: dict[str, Vote] = {
     "recognizes": "yes",
     "supporter": "yes",
@@ -63,7 +67,10 @@ def _in_force(joined: PartialDate | None, left: PartialDate | None, on: dt.date)
 
 @dataclass(frozen=True, eq=False)
 class World:
-    """Membership and stances on one day, under a scenario and a position on disputed withdrawals."""
+    """Membership and stances on one day, under a scenario and a position on disputed withdrawals.
+
+    ``position`` is ``"applicant"`` or ``"objector"``: whose reading of disputed withdrawals applies.
+    """
 
     data: MembershipData
     date: dt.date
@@ -87,7 +94,7 @@ class World:
             status = "recognizes"
             wd = r.withdrawal_date()
             applies = r.withdrawal_claimed and (
-                self.position == "serbia" or r.kosovo_position == "withdrawal_accepted"
+                self.position == "objector" or r.applicant_position == "withdrawal_accepted"
             )
             if applies and wd is not None and wd.last_day() <= self.date:
                 status = "withdrew"
@@ -138,7 +145,7 @@ class World:
             if ch.state == iso3 and ch.action == "set_stance" and (not ch.bodies or body in ch.bodies):
                 assert ch.stance is not None
                 cls = ch.stance
-            if ch.action == "serbia_drops_objection" and iso3 == "SRB":
+            if ch.action == "objector_drops_objection" and self.data.objector and iso3 == self.data.objector.iso3:
                 cls = "supporter"
         return cls
 
@@ -248,44 +255,48 @@ class World:
         return self.data.state_names.get(iso3, iso3)
 
 
-@functools.lru_cache(maxsize=512)
-def _world_cached(
-    root: str | None, data_id: int, on: dt.date, scen_key: str | None, position: str, unverified: bool
-) -> World:
-    data = load_membership(root)
-    scen = Scenario.model_validate_json(scen_key) if scen_key else None
-    return World(data, on, scen, position, unverified)
+def applicant_since(case: Case) -> dt.date:
+    """Where histories of the applicant start: its ``since`` date in ``case.yaml``, else its first recognition."""
+    if case.applicant.since is not None:
+        return case.applicant.since.first_day()
+    dates = [r.recognized_on.first_day() for r in membership_data(case).recognitions.values() if r.recognized_on]
+    if not dates:
+        raise InvalidParameterError(
+            f"case {case.id!r} gives no start date: set applicant.since in case.yaml or pass a start date"
+        )
+    return min(dates)
 
 
 def world(
+    case: Case,
     on: dt.date | str | None = None,
     *,
     scenario: Scenario | None = None,
-    position: str = "kosovo",
-    root: Path | str | None = None,
+    position: str | None = None,
     include_unverified: bool = False,
 ) -> World:
-    """The world on a day (cached per case, date, scenario and position).
+    """The world of a case on a day (kept with the case per date, scenario and position).
 
     Parameters
     ----------
+    case : Case
+        The case: its applicant, recognitions and stances, and the world data it uses.
     on : date or str, optional
         Default today.
     scenario : Scenario, optional
-    position : {"kosovo", "serbia"}, default="kosovo"
-        Which side's view of disputed withdrawals to use.
-    root : path, optional
-        Case folder; default the built-in Kosovo case.
+    position : str, optional
+        Whose reading of disputed withdrawals to use: one of ``case.positions()`` (e.g. ``"kosovo"``,
+        ``"serbia"``) or ``"applicant"`` / ``"objector"``; default the applicant's.
     include_unverified : bool, default=False
         Use rows marked ``verified: false``.
     """
-    if position not in POSITIONS:
-        raise InvalidParameterError(f"The 'position' parameter must be one of {POSITIONS}. Got {position!r}.")
+    role = case.position_role(position)
     d = as_date(on)
     if d < dt.date(1945, 10, 24):
         raise InvalidParameterError(f"The date {d} is before the United Nations existed (24 October 1945).")
-    data = load_membership(root)  # validate early; cached until a file changes
+    data = membership_data(case)  # validate early; loaded once per case version
     key = scenario.key() if scenario else None
-    return _world_cached(
-        str(root) if root is not None else None, id(data), d, key, position, include_unverified
+    return case.cached(
+        ("membership.world", d, key, role, include_unverified),
+        lambda: World(data, d, scenario, role, include_unverified),
     )

@@ -25,12 +25,11 @@ from dialoguelab.stance.findings import (
     validate_findings,
 )
 from dialoguelab.stance.scoring import SCALES, cameo_table, scoring_table, type_score, type_scores
-from dialoguelab.stance.series import SERIES, bootstrap_mean_ci, scored_events, stance_series
+from dialoguelab.stance.series import bootstrap_mean_ci, scored_events, series_specs, stance_series
 
 __all__ = [
     "CHECKS",
     "SCALES",
-    "SERIES",
     "STATUSES",
     "CheckResult",
     "FindingResult",
@@ -53,6 +52,7 @@ __all__ = [
     "run_check",
     "scored_events",
     "scoring_table",
+    "series_specs",
     "stance_series",
     "type_score",
     "type_scores",

@@ -2,25 +2,36 @@
 
 The bloc table is data, stored in the case folder as ``blocs.yaml``. An actor's bloc on a date is, in
 this order: the bloc that lists the actor; for a state, the bloc whose ``member_of`` bodies it belongs
-to on that date (dates from ``membership/members.csv``); the bloc of the actor it is affiliated with
-(``actors.yaml`` ``affiliation``, followed transitively: Zakharova → Russian MFA → Russia); else the
-default bloc. See ``docs/stance-and-findings.md``.
+to on that date (dates from the world data's member lists, :mod:`dialoguelab.world`); the bloc of the
+actor it is affiliated with (``actors.yaml`` ``affiliation``, followed transitively: Zakharova →
+Russian MFA → Russia); else the default bloc. The same file names the case's topic (which blocs make an
+event "on topic", which tags mark other theatres) and the stance series the case reads
+(:mod:`dialoguelab.stance.series`). See ``docs/stance-and-findings.md``.
 """
 
 from __future__ import annotations
 
-__all__ = ["Bloc", "BlocTable", "BLOCS_FILE", "load_blocs", "actor_bloc", "event_blocs", "blocs_table"]
+__all__ = [
+    "Bloc",
+    "BlocTable",
+    "SeriesSpec",
+    "BLOCS_FILE",
+    "PART",
+    "load_blocs",
+    "actor_bloc",
+    "event_blocs",
+    "blocs_table",
+]
 
-import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from dialoguelab.case import Case, Event, PartialDate
+from dialoguelab.case import Case, CasePart, Event, PartialDate
 from dialoguelab.case.files import read_yaml_mapping
 from dialoguelab.errors import CaseError, CaseValidationError, Problem, UnknownIdError
 
@@ -41,7 +52,30 @@ class _BlocSpec(BaseModel):
 class _TopicSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    name: str = "the case's topic"
+    blocs: list[str] = Field(default_factory=list)
     exclude_tags: list[str] = Field(default_factory=list)
+
+
+class SeriesSpec(BaseModel):
+    """What a stance series reads: from which bloc, toward which blocs, on which topic, and how.
+
+    ``topic`` is ``on`` (events on the case's topic), ``off`` (events off it) or ``any``. ``kind``
+    ``stance`` scores acts of ``source`` toward ``targets``; ``alignment`` scores acts toward
+    ``toward`` positively and toward ``away`` negatively.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID)
+    title: str = Field(min_length=1)
+    source: str = Field(pattern=_ID)
+    targets: tuple[str, ...] = ()
+    topic: Literal["on", "off", "any"] = "any"
+    kind: Literal["stance", "alignment"] = "stance"
+    toward: str | None = None
+    away: tuple[str, ...] = ()
+    description: str = ""
 
 
 class _BlocsFile(BaseModel):
@@ -49,7 +83,8 @@ class _BlocsFile(BaseModel):
 
     default: str = Field(default="other", pattern=_ID)
     blocs: list[_BlocSpec] = Field(min_length=1)
-    kosovo_topic: _TopicSpec = Field(default_factory=_TopicSpec)
+    topic: _TopicSpec = Field(default_factory=_TopicSpec)
+    series: list[SeriesSpec] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -65,13 +100,17 @@ class Bloc:
 
 @dataclass(frozen=True)
 class BlocTable:
-    """The blocs of a case, the memberships that date them, and the Kosovo-topic rule."""
+    """The blocs of a case, the memberships that date them, the case's topic and its stance series."""
 
     blocs: tuple[Bloc, ...]
     default: str
     exclude_tags: frozenset[str]
-    #: body → list of (iso3, joined, left) from ``membership/members.csv`` (empty if the file is absent)
+    #: body → list of (iso3, joined, left) from the world data's member lists
     memberships: dict[str, tuple[tuple[str, dt.date, dt.date | None], ...]] = field(default_factory=dict)
+    #: blocs whose taking part puts an event on the case's topic
+    topic_blocs: frozenset[str] = frozenset()
+    topic_name: str = "the case's topic"
+    series: dict[str, SeriesSpec] = field(default_factory=dict)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -97,58 +136,20 @@ class BlocTable:
         return None
 
 
-def _read_members(path: Path, bodies: set[str], problems: list[Problem], shown: str) -> dict[str, Any]:
+def _memberships(case: Case, bodies: set[str]) -> dict[str, tuple[tuple[str, dt.date, dt.date | None], ...]]:
     out: dict[str, list[tuple[str, dt.date, dt.date | None]]] = {b: [] for b in bodies}
-    if not path.is_file() or not bodies:
-        return {k: tuple(v) for k, v in out.items()}
-    with path.open(newline="", encoding="utf-8") as fh:
-        for n, row in enumerate(csv.DictReader(fh), start=2):
-            body = (row.get("body") or "").strip()
-            if body not in bodies:
-                continue
-            try:
-                joined = PartialDate.parse((row.get("joined") or "").strip()).first_day()
-                left_s = (row.get("left") or "").strip()
-                left = PartialDate.parse(left_s).first_day() if left_s else None
-            except ValueError as exc:
-                problems.append(
-                    Problem(shown, n, "joined", f"{exc}: write dates as YYYY, YYYY-MM or YYYY-MM-DD")
-                )
-                continue
-            out[body].append(((row.get("iso3") or "").strip(), joined, left))
+    for m in case.world.members:
+        if m.body in out and m.joined is not None:
+            out[m.body].append((m.iso3, m.joined.first_day(), m.left.first_day() if m.left else None))
     return {k: tuple(v) for k, v in out.items()}
 
 
-_CACHE: dict[tuple[str, str], BlocTable] = {}
-
-
-def load_blocs(case: Case) -> BlocTable:
-    """Read and check ``blocs.yaml`` of a case folder.
-
-    Parameters
-    ----------
-    case : Case
-        A loaded case; the file is ``case.root / "blocs.yaml"``.
-
-    Returns
-    -------
-    BlocTable
-
-    Raises
-    ------
-    CaseError
-        If the case folder has no ``blocs.yaml``.
-    CaseValidationError
-        If the file is malformed or names an actor the case does not know (file, line, field).
-    """
-    key = (str(case.root), case.content_hash)
-    if key in _CACHE:
-        return _CACHE[key]
+def _load(case: Case) -> BlocTable:
     path = Path(case.root) / BLOCS_FILE
     if not path.is_file():
         raise CaseError(
-            f"{path} does not exist: the stance series need a bloc table (blocs.yaml with `blocs:` listing "
-            "russia, west, serbia, kosovo …; see docs/stance-and-findings.md)."
+            f"case {case.id!r} has no {BLOCS_FILE}: the stance series need a bloc table (`blocs:` listing "
+            "the blocs and their actors, `topic:` and `series:`; see docs/stance-and-findings.md)."
         )
     problems: list[Problem] = []
     rec = read_yaml_mapping(path, problems, Path(case.root))
@@ -184,24 +185,58 @@ def load_blocs(case: Case) -> BlocTable:
                     )
                 )
             seen[a] = b.id
+        for body in b.member_of:
+            if body not in case.world.lists():
+                problems.append(
+                    Problem(BLOCS_FILE, rec.line_of("blocs"), f"blocs.{b.id}.member_of",
+                            f"no member list {body!r} in the world data")
+                )
+    known = {b.id for b in spec.blocs} | {spec.default}
+    for b_id in spec.topic.blocs:
+        if b_id not in known:
+            problems.append(Problem(BLOCS_FILE, rec.line_of("topic"), "topic.blocs", f"unknown bloc {b_id!r}"))
+    ids: set[str] = set()
+    for s in spec.series:
+        where = f"series.{s.id}"
+        if s.id in ids:
+            problems.append(Problem(BLOCS_FILE, rec.line_of("series"), where, f"duplicate series id {s.id!r}"))
+        ids.add(s.id)
+        for b_id in (s.source, *s.targets, *([s.toward] if s.toward else []), *s.away):
+            if b_id not in known:
+                problems.append(Problem(BLOCS_FILE, rec.line_of("series"), where, f"unknown bloc {b_id!r}"))
+        if s.kind == "alignment" and s.toward is None:
+            problems.append(Problem(BLOCS_FILE, rec.line_of("series"), where, "an alignment series needs `toward`"))
     if problems:
         raise CaseValidationError(problems)
     bodies = {body for b in spec.blocs for body in b.member_of}
-    members = _read_members(
-        Path(case.root) / "membership" / "members.csv", bodies, problems, "membership/members.csv"
-    )
-    if problems:
-        raise CaseValidationError(problems)
-    table = BlocTable(
+    return BlocTable(
         blocs=tuple(
             Bloc(b.id, b.name, b.description, tuple(b.actors), tuple(b.member_of)) for b in spec.blocs
         ),
         default=spec.default,
-        exclude_tags=frozenset(spec.kosovo_topic.exclude_tags),
-        memberships=members,
+        exclude_tags=frozenset(spec.topic.exclude_tags),
+        memberships=_memberships(case, bodies),
+        topic_blocs=frozenset(spec.topic.blocs),
+        topic_name=spec.topic.name,
+        series={s.id: s for s in spec.series},
     )
-    _CACHE[key] = table
-    return table
+
+
+#: The blocs part of a case (registered as an entry point of ``dialoguelab.case_parts``).
+PART: CasePart[BlocTable] = CasePart("blocs", (BLOCS_FILE,), _load)
+
+
+def load_blocs(case: Case) -> BlocTable:
+    """The bloc table of a case (``blocs.yaml``), read once per case version.
+
+    Raises
+    ------
+    CaseError
+        If the case folder has no ``blocs.yaml``.
+    CaseValidationError
+        If the file is malformed or names an actor, bloc or member list the case does not know.
+    """
+    return case.part(PART)
 
 
 def _as_day(on: str | dt.date | PartialDate | None) -> dt.date:

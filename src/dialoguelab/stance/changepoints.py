@@ -46,7 +46,7 @@ import pandas as pd
 from dialoguelab.case import Case
 from dialoguelab.errors import InvalidParameterError
 from dialoguelab.stance.scoring import DEFAULT_SCALE
-from dialoguelab.stance.series import SERIES, check_series_name, stance_series
+from dialoguelab.stance.series import check_series_name, series_specs, stance_series
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ def changepoints(
     ----------
     case : Case
     series : list of str, optional
-        Series names (default: all of :data:`~dialoguelab.stance.series.SERIES`).
+        Series names (default: every series of the case, :func:`~dialoguelab.stance.series.series_specs`).
     scale, penalty, n_bkps, min_size, tolerance
         See :func:`detect_changepoints` and :func:`agreement`.
 
@@ -224,9 +224,10 @@ def changepoints(
         ``filled``, ``changepoints``, ``agreement``) and ``overall`` (agreement of the union of all
         detected change points).
     """
-    names = list(series) if series is not None else list(SERIES)
+    specs = series_specs(case)
+    names = list(series) if series is not None else list(specs)
     for n in names:
-        check_series_name(n)
+        check_series_name(case, n)
     periods = named_periods(case)
     out: dict[str, Any] = {
         "periods": [p.__dict__ for p in periods],
@@ -254,7 +255,7 @@ def changepoints(
         )
         union.update(cps)
         out["series"][n] = {
-            "title": SERIES[n].title,
+            "title": specs[n].title,
             "years": years,
             "values": [round(float(v), 4) for v in values],
             "filled": filled,

@@ -30,6 +30,7 @@ __all__ = [
     "evaluate_findings",
     "findings_table",
     "FINDINGS_FILE",
+    "PART",
 ]
 
 import copy
@@ -43,7 +44,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from dialoguelab.case import Case, Locator, PartialDate
+from dialoguelab.case import Case, CasePart, Locator, PartialDate
 from dialoguelab.case.files import read_yaml_mapping
 from dialoguelab.case.paper import PaperText
 from dialoguelab.errors import (
@@ -53,6 +54,10 @@ from dialoguelab.errors import (
     InvalidParameterError,
     Problem,
 )
+from dialoguelab.membership.data import membership_data
+from dialoguelab.membership.outcomes import outcome
+from dialoguelab.membership.scenarios import Change, Scenario
+from dialoguelab.membership.world import world
 from dialoguelab.stance.blocs import event_blocs, load_blocs
 from dialoguelab.stance.changepoints import NamedPeriod
 from dialoguelab.stance.scoring import DEFAULT_SCALE, type_score
@@ -168,14 +173,9 @@ def validate_findings(case: Case) -> list[Problem]:
 
     Checks: the shape of each record, unique ids and numbers, evidence and source ids known to the
     case, check names known to :data:`CHECKS`, and, when the paper's text is on this machine, every
-    locator. Suitable for :data:`dialoguelab.case.EXTRA_VALIDATORS`.
+    locator.
     """
-    path = Path(case.root) / FINDINGS_FILE
-    if not path.is_file():
-        return []
-    problems: list[Problem] = []
-    _parse(case, path, problems)
-    return problems
+    return PART.validate(case)
 
 
 def _parse(case: Case, path: Path, problems: list[Problem]) -> FindingsFile | None:
@@ -269,11 +269,26 @@ def _parse(case: Case, path: Path, problems: list[Problem]) -> FindingsFile | No
     return FindingsFile(periods, tuple(sorted(spec.findings, key=lambda f: f.number)))
 
 
-_CACHE: dict[tuple[str, str], FindingsFile] = {}
+def _load(case: Case) -> FindingsFile:
+    path = Path(case.root) / FINDINGS_FILE
+    if not path.is_file():
+        raise CaseError(
+            f"case {case.id!r} has no {FINDINGS_FILE}: write the findings (id, number, title, claim, locator, "
+            "evidence, check) as described in docs/stance-and-findings.md."
+        )
+    problems: list[Problem] = []
+    out = _parse(case, path, problems)
+    if problems or out is None:
+        raise CaseValidationError(problems)
+    return out
+
+
+#: The findings part of a case (registered as an entry point of ``dialoguelab.case_parts``).
+PART: CasePart[FindingsFile] = CasePart("findings", (FINDINGS_FILE,), _load)
 
 
 def load_findings_file(case: Case) -> FindingsFile:
-    """Read and check ``findings.yaml`` of a case.
+    """Read and check ``findings.yaml`` of a case (once per case version).
 
     Raises
     ------
@@ -282,21 +297,7 @@ def load_findings_file(case: Case) -> FindingsFile:
     CaseValidationError
         With every located problem.
     """
-    key = (str(case.root), case.content_hash)
-    if key in _CACHE:
-        return _CACHE[key]
-    path = Path(case.root) / FINDINGS_FILE
-    if not path.is_file():
-        raise CaseError(
-            f"{path} does not exist: write the findings (id, number, title, claim, locator, evidence, check) "
-            "as described in docs/stance-and-findings.md."
-        )
-    problems: list[Problem] = []
-    out = _parse(case, path, problems)
-    if problems or out is None:
-        raise CaseValidationError(problems)
-    _CACHE[key] = out
-    return out
+    return case.part(PART)
 
 
 # --------------------------------------------------------------------------- helpers for checks
@@ -771,16 +772,6 @@ def check_precedent(case: Case, params: dict[str, Any]) -> CheckResult:
     )
 
 
-def _membership() -> tuple[Any, Any, Any, Any]:
-    try:
-        from dialoguelab.membership.outcomes import outcome
-        from dialoguelab.membership.scenarios import Change, Scenario
-        from dialoguelab.membership.world import world
-    except ImportError as exc:  # pragma: no cover - a build without the membership engine
-        raise DialoguelabError(f"the membership engine is not available ({exc})") from None
-    return outcome, Scenario, Change, world
-
-
 @register_check("blocked_by_non_recognizers")
 def check_non_recognizers(case: Case, params: dict[str, Any]) -> CheckResult:
     """Finding 7: EU and NATO admission is held by non-recognizing members, whatever Russia does.
@@ -791,24 +782,24 @@ def check_non_recognizers(case: Case, params: dict[str, Any]) -> CheckResult:
     would pass. Also counts the non-recognizers among ``counted_body``'s members against the paper's
     ``claimed_count``. Supported when all hold.
     """
-    outcome, Scenario, Change, world = _membership()
     on = _day(params["on"], "on") if params.get("on") else dt.date.today()
-    bodies = params.get("bodies") or ["eu", "nato"]
-    root = Path(case.root)
-    rows, failures = [], []
+    bodies = params["bodies"]
+    state = str(params["state"])
+    rows: list[dict[str, Any]] = []
+    failures: list[str] = []
     for body in bodies:
-        base = outcome(body, on, root=root, detail=False)
-        w = world(on, root=root)
+        base = outcome(case, body, on, detail=False)
+        w = world(case, on)
         members = set(w.members(base.body))
         non_rec = sorted(m for m in members if not w.recognizes(m))
-        rus_member = "RUS" in members
-        ru_scen = Scenario(name="Russia recognizes", changes=[Change(action="recognize", state="RUS")])
-        with_ru = outcome(body, on, scenario=ru_scen, root=root, detail=False)
+        rus_member = state in members
+        ru_scen = Scenario(name=f"{state} recognizes", changes=[Change(action="recognize", state=state)])
+        with_ru = outcome(case, body, on, scenario=ru_scen, detail=False)
         blockers = list(base.blocking)
         rec_scen = Scenario(
             name="blocking members recognize", changes=[Change(action="recognize", state=m) for m in blockers]
         )
-        opened = outcome(body, on, scenario=rec_scen, root=root, detail=False) if blockers else base
+        opened = outcome(case, body, on, scenario=rec_scen, detail=False) if blockers else base
         row = {
             "body": base.body,
             "name": base.name,
@@ -831,12 +822,10 @@ def check_non_recognizers(case: Case, params: dict[str, Any]) -> CheckResult:
         if not opened.passed:
             failures.append(f"{base.name}: admission still fails if the blocking members recognize")
         rows.append(row)
-    counted = params.get("counted_body", "eu")
+    counted = params["counted_body"]
     claimed = params.get("claimed_count")
-    w = world(on, root=root)
-    from dialoguelab.membership.data import load_membership
-
-    counted_id = load_membership(root).body(counted).id
+    w = world(case, on)
+    counted_id = membership_data(case).body(counted).id
     n_counted = sum(1 for m in w.members(counted_id) if not w.recognizes(m))
     if claimed is not None and n_counted != int(claimed):
         failures.append(
@@ -890,19 +879,17 @@ def check_veto_player(case: Case, params: dict[str, Any]) -> CheckResult:
     Dates: ``since``, the first day of every following month, and today. For each body, the membership
     engine's outcome lists the veto players; supported when the state is one on every date for every body.
     """
-    outcome, _, _, _ = _membership()
-    since = _day(params.get("since", "2008-02-17"), "since")
+    since = _day(params["since"], "since")
     until = _day(params["until"], "until", end=True) if params.get("until") else dt.date.today()
-    state = str(params.get("state", "RUS"))
-    bodies = params.get("bodies") or ["un", "osce"]
+    state = str(params["state"])
+    bodies = params["bodies"]
     dates = _months(since, until)
-    root = Path(case.root)
     rows, bad = [], []
     for body in bodies:
         misses = [
             d.isoformat()
             for d in dates
-            if state not in outcome(body, d, root=root, detail=False).veto_players
+            if state not in outcome(case, body, d, detail=False).veto_players
         ]
         rows.append(
             {
@@ -983,9 +970,6 @@ def _event_ref(case: Case, eid: str) -> dict[str, Any]:
     }
 
 
-_RESULTS: dict[tuple[str, str, tuple[int, ...] | None, dt.date], list[FindingResult]] = {}
-
-
 def evaluate_findings(
     case: Case, only: list[int] | None = None, date_basis: str | None = None
 ) -> list[FindingResult]:
@@ -1012,12 +996,8 @@ def evaluate_findings(
     """
     if date_basis:
         case = case.with_dates_from(date_basis)
-    key = (str(case.root), case.content_hash, tuple(only) if only else None, dt.date.today())
-    if key not in _RESULTS:
-        if len(_RESULTS) > 32:
-            _RESULTS.clear()
-        _RESULTS[key] = _evaluate(case, only)
-    return copy.deepcopy(_RESULTS[key])
+    key = ("findings.evaluate", tuple(only) if only else None, dt.date.today())
+    return copy.deepcopy(case.cached(key, lambda: _evaluate(case, only)))
 
 
 def _evaluate(case: Case, only: list[int] | None) -> list[FindingResult]:

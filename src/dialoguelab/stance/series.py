@@ -1,20 +1,11 @@
 """Stance series: scored events aggregated by year or window, with bootstrap intervals.
 
-Four series are defined (:data:`SERIES`):
-
-``russia-process``
-    Russia's stance toward the Western-led process on Kosovo: events with a Russian source whose
-    target is in the West, Kosovo or the international process bloc (or in which Russia acts jointly
-    with one of them), on the Kosovo topic (see ``blocs.yaml`` ``kosovo_topic``).
-``russia-west``
-    Russia's stance toward the West at large: Russian source, Western target (or joint action), any topic.
-``russia-west-other``
-    The same outside the Kosovo topic, so that it shares no event with ``russia-process`` (used to
-    test co-movement without counting an event twice).
-``serbia-alignment``
-    Serbia's alignment between the EU/West and Russia: each event with a Serbian source adds its score
-    when aimed at (or done with) Russia and subtracts it when aimed at (or done with) the West, so a
-    positive value leans toward Russia and a negative one toward the West.
+A case defines its series in ``blocs.yaml`` (:class:`~dialoguelab.stance.blocs.SeriesSpec`): whose acts
+(a bloc), toward which blocs, on or off the case's topic. The Kosovo case has four: Russia's stance
+toward the Western-led process on Kosovo (``russia-process``), toward the West at large
+(``russia-west``) and outside Kosovo (``russia-west-other``, sharing no event with the first, so that
+co-movement is tested without counting an event twice), and Serbia's alignment between the West and
+Russia (``serbia-alignment``: acts toward Russia add their score, acts toward the West subtract it).
 
 An event enters a series once, with the score of its ``directed`` reading if it has one, else its
 ``joint`` reading (:mod:`dialoguelab.stance.scoring`: a joint act keeps its own score when that is
@@ -36,83 +27,25 @@ from __future__ import annotations
 
 __all__ = [
     "SeriesSpec",
-    "SERIES",
     "SERIES_COLUMNS",
     "SCORED_COLUMNS",
+    "series_specs",
     "scored_events",
     "stance_series",
     "bootstrap_mean_ci",
     "check_series_name",
-    "on_kosovo_topic",
+    "on_topic",
 ]
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from dialoguelab.case import Case, Event
 from dialoguelab.errors import InvalidParameterError
-from dialoguelab.stance.blocs import BlocTable, event_blocs, load_blocs
+from dialoguelab.stance.blocs import BlocTable, SeriesSpec, event_blocs, load_blocs
 from dialoguelab.stance.scoring import DEFAULT_SCALE, JOINT_TYPE, check_scale, type_score
-
-
-@dataclass(frozen=True)
-class SeriesSpec:
-    """What a series reads: from which bloc, toward which blocs, on which topic, and how."""
-
-    id: str
-    title: str
-    source: str
-    targets: tuple[str, ...]
-    topic: Literal["kosovo", "other", "any"] = "any"
-    kind: Literal["stance", "alignment"] = "stance"
-    #: for kind="alignment": the bloc counted positively (toward) and negatively (away)
-    toward: str | None = None
-    away: tuple[str, ...] = ()
-    description: str = ""
-
-
-SERIES: dict[str, SeriesSpec] = {
-    s.id: s
-    for s in (
-        SeriesSpec(
-            "russia-process",
-            "Russia's stance toward the Western-led process on Kosovo",
-            "russia",
-            ("west", "kosovo", "process"),
-            topic="kosovo",
-            description="Russian acts toward the West, Kosovo and the international process, on Kosovo.",
-        ),
-        SeriesSpec(
-            "russia-west",
-            "Russia's stance toward the West at large",
-            "russia",
-            ("west",),
-            topic="any",
-            description="Russian acts toward the United States, the EU, NATO and their members, any topic.",
-        ),
-        SeriesSpec(
-            "russia-west-other",
-            "Russia's stance toward the West outside Kosovo",
-            "russia",
-            ("west",),
-            topic="other",
-            description="Russian acts toward the West on other topics (shares no event with russia-process).",
-        ),
-        SeriesSpec(
-            "serbia-alignment",
-            "Serbia's alignment between the West and Russia (+ toward Russia)",
-            "serbia",
-            ("russia", "west"),
-            kind="alignment",
-            toward="russia",
-            away=("west",),
-            description="Score of Serbian acts toward Russia minus score of Serbian acts toward the West.",
-        ),
-    )
-}
 
 SCORED_COLUMNS = [
     "id",
@@ -129,18 +62,25 @@ SCORED_COLUMNS = [
 SERIES_COLUMNS = ["series", "start", "end", "label", "n", "mean", "lo", "hi", "sparse", "events"]
 
 
-def check_series_name(name: str) -> SeriesSpec:
-    """The spec of a series by name, or a clear error listing the names."""
-    if not isinstance(name, str) or name not in SERIES:
+def series_specs(case: Case) -> dict[str, SeriesSpec]:
+    """The stance series a case defines (``series:`` in ``blocs.yaml``), by id, in file order."""
+    return dict(load_blocs(case).series)
+
+
+def check_series_name(case: Case, name: str) -> SeriesSpec:
+    """The spec of one of the case's series by name, or a clear error listing the names."""
+    specs = series_specs(case)
+    if not isinstance(name, str) or name not in specs:
         raise InvalidParameterError(
-            f"The 'series' parameter must be one of {', '.join(SERIES)}. Got {name!r}."
+            f"The 'series' parameter must be one of {', '.join(specs) or '(none: the case defines no series)'}. "
+            f"Got {name!r}."
         )
-    return SERIES[name]
+    return specs[name]
 
 
-def on_kosovo_topic(event: Event, src: frozenset[str], tgt: frozenset[str], table: BlocTable) -> bool:
-    """Whether an event is on the Kosovo topic: a Kosovo or process actor takes part, or no excluded tag."""
-    if {"kosovo", "process"} & (src | tgt):
+def on_topic(event: Event, src: frozenset[str], tgt: frozenset[str], table: BlocTable) -> bool:
+    """Whether an event is on the case's topic: an actor of a topic bloc takes part, or no excluded tag."""
+    if table.topic_blocs & (src | tgt):
         return True
     return not (set(event.tags) & table.exclude_tags)
 
@@ -184,15 +124,15 @@ def _event_value(
     return float(np.mean(parts)), "+".join(rel)
 
 
-def scored_events(case: Case, series: str = "russia-process", *, scale: str = DEFAULT_SCALE) -> pd.DataFrame:
+def scored_events(case: Case, series: str, *, scale: str = DEFAULT_SCALE) -> pd.DataFrame:
     """The events a series reads, each with its score and how it was read.
 
     Parameters
     ----------
     case : Case
         A loaded case with a ``blocs.yaml``.
-    series : str, default="russia-process"
-        One of :data:`SERIES`.
+    series : str
+        One of the case's series (:func:`series_specs`).
     scale : {"goldstein", "plover"}, default="goldstein"
         The scoring table (:func:`dialoguelab.stance.scoring.scoring_table`).
 
@@ -209,7 +149,7 @@ def scored_events(case: Case, series: str = "russia-process", *, scale: str = DE
     >>> bool(df.score.between(-10, 10).all())
     True
     """
-    spec = check_series_name(series)
+    spec = check_series_name(case, series)
     check_scale(scale)
     table = load_blocs(case)
     rows: list[dict[str, Any]] = []
@@ -217,10 +157,8 @@ def scored_events(case: Case, series: str = "russia-process", *, scale: str = DE
         src, tgt = event_blocs(case, e, table)
         if spec.source not in src:
             continue
-        if spec.topic != "any":
-            on_topic = on_kosovo_topic(e, src, tgt, table)
-            if on_topic != (spec.topic == "kosovo"):
-                continue
+        if spec.topic != "any" and on_topic(e, src, tgt, table) != (spec.topic == "on"):
+            continue
         value = _event_value(spec, e, src, tgt, scale)
         if value is None:
             continue
@@ -293,7 +231,7 @@ def _check_int(name: str, value: Any, lo: int, hi: int) -> int:
 
 def stance_series(
     case: Case,
-    series: str = "russia-process",
+    series: str,
     *,
     window: int = 1,
     start: int | None = None,
@@ -309,8 +247,8 @@ def stance_series(
     Parameters
     ----------
     case : Case
-    series : str, default="russia-process"
-        One of :data:`SERIES`.
+    series : str
+        One of the case's series (:func:`series_specs`).
     window : int, default=1
         Width of the windows in years (1 = by year). Windows are consecutive and do not overlap,
         starting at ``start``.

@@ -55,11 +55,10 @@ def warm_up(case: Any) -> None:
     shown.) Errors are logged, never raised: a case without membership data has nothing to warm.
     """
     try:
-        from dialoguelab.membership.api import admission_probability, load_membership
+        from dialoguelab.membership.api import admission_probability, membership_data
 
-        data = load_membership(case.root)
-        for body in data.bodies:
-            admission_probability(body, root=case.root)
+        for body in membership_data(case).bodies:
+            admission_probability(case, body)
     except Exception:  # noqa: BLE001 - best effort, in a background thread
         log.info("warm-up skipped", exc_info=True)
 

@@ -16,6 +16,15 @@ from dialoguelab.web.nav import NAV
 def render_page(request: Request, name: str, active: str, context: dict[str, Any]) -> HTMLResponse:
     """Render ``templates/name`` with the navigation (``active`` is the current page's key)."""
     case = request.app.state.case
-    base = {"nav": NAV, "active": active, "case_title": case.meta.title, "case_id": case.meta.id}
+    applicant = case.meta.applicant
+    base = {
+        "nav": NAV,
+        "active": active,
+        "case_title": case.meta.title,
+        "case_id": case.meta.id,
+        "applicant": applicant.name if applicant else "the applicant",
+        "objector": case.meta.objector.name if case.meta.objector else "the objector",
+        "positions": case.positions() if applicant else {},
+    }
     base.update(context)
     return templates.TemplateResponse(request=request, name=name, context=base)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 __all__ = ["router", "NAV_ITEMS"]
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -25,21 +24,6 @@ router = APIRouter(tags=["findings and stance"])
 #: (key, path, title) of the navigation entries this router adds.
 NAV_ITEMS = (("findings", "/findings", "Findings"), ("stance", "/stance", "Stance"))
 
-_SERIES_NAMES = ("russia-process", "russia-west", "russia-west-other", "serbia-alignment")
-
-
-_CACHE: dict[tuple[str, str, str], Any] = {}
-
-
-def _cached(kind: str, case: Any, compute: Callable[[], Any]) -> Any:
-    """One result per case (folder and content hash): a case is immutable."""
-    key = (kind, str(case.root), str(case.content_hash))
-    if key not in _CACHE:
-        if len(_CACHE) > 16:
-            _CACHE.clear()
-        _CACHE[key] = compute()
-    return _CACHE[key]
-
 
 def _findings(case: Any) -> list[dict[str, Any]]:
     from dialoguelab.stance.findings import evaluate_findings
@@ -50,7 +34,7 @@ def _findings(case: Any) -> list[dict[str, Any]]:
 def _changepoints_cached(case: Any) -> dict[str, Any]:
     from dialoguelab.stance.changepoints import changepoints
 
-    return _cached("changepoints", case, lambda: changepoints(case))
+    return case.cached(("stance.changepoints",), lambda: changepoints(case))  # type: ignore[no-any-return]
 
 
 @router.get("/insights/charts.js", include_in_schema=False)
@@ -73,15 +57,17 @@ def api_findings(case: CaseDep) -> list[dict[str, Any]]:
 def api_stance(
     case: CaseDep,
     series: Annotated[
-        str,
-        Query(description="russia-process, russia-west, russia-west-other, serbia-alignment", max_length=40),
-    ] = "russia-process",
+        str | None,
+        Query(description="one of the case's series (the built-in case: russia-process, russia-west, "
+              "russia-west-other, serbia-alignment); default its first", max_length=40),
+    ] = None,
     window: Annotated[int, Query(ge=1, le=50, description="window width in years")] = 1,
     scale: Annotated[str, Query(description="goldstein or plover", max_length=20)] = "goldstein",
 ) -> dict[str, Any]:
     """The series rows (start, end, n, mean, lo, hi, sparse, events) and its change points."""
-    from dialoguelab.stance.series import stance_series
+    from dialoguelab.stance.series import series_specs, stance_series
 
+    series = series or next(iter(series_specs(case)), "")
     frame = stance_series(case, series, window=window, scale=scale)
     cps = _changepoints_cached(case)
     return {
@@ -104,11 +90,11 @@ def page_findings(request: Request, case: CaseDep) -> HTMLResponse:
 @router.get("/stance", response_class=HTMLResponse, include_in_schema=False)
 def page_stance(request: Request, case: CaseDep) -> HTMLResponse:
     from dialoguelab.report import stance_figure
-    from dialoguelab.stance.series import SERIES, scored_events, stance_series
+    from dialoguelab.stance.series import scored_events, series_specs, stance_series
 
     cps = _changepoints_cached(case)
     panels = []
-    for name, spec in SERIES.items():
+    for name, spec in series_specs(case).items():
         frame = stance_series(case, name)
         entry = cps["series"][name]
         panels.append(

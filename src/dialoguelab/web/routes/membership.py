@@ -8,7 +8,7 @@ from __future__ import annotations
 __all__ = ["router", "WhatIf", "scenario_from_toggles"]
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
@@ -43,8 +43,11 @@ BodyParam = Annotated[str, Query(min_length=2, max_length=40, pattern=r"^[A-Za-z
                                  description="body id or alias (UN, NATO, EU, OSCE, CoE, UNESCO, …)",
                                  examples=["un"])]
 PositionParam = Annotated[
-    Literal["kosovo", "serbia"],
-    Query(description="whose view of disputed withdrawals to use: Kosovo's (kept) or Serbia's (applied)"),
+    str | None,
+    Query(min_length=2, max_length=40, pattern=r"^[a-z0-9][a-z0-9_.\-]*$",
+          description="whose view of disputed withdrawals to use: one of the case's positions "
+          "(the built-in case: kosovo keeps them, serbia applies them); default the applicant's",
+          examples=["kosovo"]),
 ]
 
 
@@ -62,7 +65,7 @@ class WhatIf:
     recognize: tuple[str, ...] = ()
     withdraw: tuple[str, ...] = ()
     abstain: tuple[str, ...] = ()
-    serbia_drops: bool = False
+    objector_drops: bool = False
 
     def codes(self, field: str) -> list[str]:
         """The ISO codes given for ``field`` (repeated parameters and comma lists), upper-cased, unique."""
@@ -76,23 +79,23 @@ class WhatIf:
 
     @property
     def active(self) -> bool:
-        return bool(self.codes("recognize") or self.codes("withdraw") or self.codes("abstain") or self.serbia_drops)
+        return bool(self.codes("recognize") or self.codes("withdraw") or self.codes("abstain") or self.objector_drops)
 
     def query(self) -> dict[str, str]:
         out = {k: ",".join(self.codes(k)) for k in ("recognize", "withdraw", "abstain") if self.codes(k)}
-        if self.serbia_drops:
-            out["serbia_drops"] = "true"
+        if self.objector_drops:
+            out["objector_drops"] = "true"
         return out
 
 
 def what_if(
-    recognize: Annotated[list[IsoCodes] | None, _iso_list("ISO codes of states that recognise Kosovo")] = None,
+    recognize: Annotated[list[IsoCodes] | None, _iso_list("ISO codes of states that recognise the applicant")] = None,
     withdraw: Annotated[list[IsoCodes] | None, _iso_list("ISO codes of states that withdraw recognition")] = None,
     abstain: Annotated[list[IsoCodes] | None, _iso_list("ISO codes of states that abstain in every vote")] = None,
-    serbia_drops: Annotated[bool, Query(description="Serbia drops its objection (scenario)")] = False,
+    objector_drops: Annotated[bool, Query(description="the case's objector drops its objection (scenario)")] = False,
 ) -> WhatIf:
     """The toggles; each list parameter may be repeated or comma-separated (at most 10 values)."""
-    return WhatIf(tuple(recognize or ()), tuple(withdraw or ()), tuple(abstain or ()), serbia_drops)
+    return WhatIf(tuple(recognize or ()), tuple(withdraw or ()), tuple(abstain or ()), objector_drops)
 
 
 WhatIfDep = Annotated[WhatIf, Depends(what_if)]
@@ -107,20 +110,22 @@ def scenario_from_toggles(case: Any, toggles: WhatIf) -> Scenario | None:
     if not toggles.active:
         return None
     try:
-        return what_if_scenario(case.root, recognize=toggles.recognize, withdraw=toggles.withdraw,
-                                abstain=toggles.abstain, serbia_drops=toggles.serbia_drops)
+        return what_if_scenario(case, recognize=toggles.recognize, withdraw=toggles.withdraw,
+                                abstain=toggles.abstain, objector_drops=toggles.objector_drops)
     except UnknownStateCodeError as exc:
         raise RequestValidationError(
             [{"loc": ("query", exc.parameter), "msg": str(exc), "type": "value_error"}]
         ) from None
 
 
-def _outcome_dict(case: Any, body: str, date: str | None, position: str, scenario: Scenario | None) -> dict[str, Any]:
-    return jsonable(outcome(body, date or None, scenario=scenario, position=position, root=case.root).to_dict())
+def _outcome_dict(case: Any, body: str, date: str | None, position: str | None,
+                  scenario: Scenario | None) -> dict[str, Any]:
+    return jsonable(outcome(case, body, date or None, scenario=scenario, position=position).to_dict())
 
 
-def _admission_dict(case: Any, body: str, date: str | None, position: str, scenario: Scenario | None) -> dict[str, Any]:
-    return jsonable(admission_probability(body, date or None, scenario=scenario, position=position, root=case.root))
+def _admission_dict(case: Any, body: str, date: str | None, position: str | None,
+                    scenario: Scenario | None) -> dict[str, Any]:
+    return jsonable(admission_probability(case, body, date or None, scenario=scenario, position=position))
 
 
 @router.get("/api/v1/membership/bodies", summary="The bodies, their admission stages and rules in words")
@@ -130,39 +135,39 @@ def api_bodies(case: CaseDep) -> list[dict[str, Any]]:
 
 
 def _bodies(case: Any) -> list[dict[str, Any]]:
-    return jsonable(body_rules(case.root))
+    return jsonable(body_rules(case))
 
 
-@router.get("/api/v1/membership/outcome", summary="A body's outcome for Kosovo on a day (and under toggles)")
+@router.get("/api/v1/membership/outcome", summary="A body's outcome for the applicant on a day (and under toggles)")
 def api_outcome(case: CaseDep, body: BodyParam, toggles: WhatIfDep, date: DayParam = None,
-                position: PositionParam = "kosovo") -> dict[str, Any]:
+                position: PositionParam = None) -> dict[str, Any]:
     """Stages with tallies and arithmetic, veto players, who blocks, pivotal members, smallest flipping set."""
     return _outcome_dict(case, body, date, position, scenario_from_toggles(case, toggles))
 
 
 @router.get("/api/v1/membership/admission", summary="Exact admission probability and tally distributions")
 def api_admission(case: CaseDep, body: BodyParam, toggles: WhatIfDep, date: DayParam = None,
-                  position: PositionParam = "kosovo") -> dict[str, Any]:
+                  position: PositionParam = None) -> dict[str, Any]:
     """Probability of admission under the calibrated vote model; each stage's yes/no distribution."""
     return _admission_dict(case, body, date, position, scenario_from_toggles(case, toggles))
 
 
 @router.get("/api/v1/membership/compare", response_model=Table, responses=CSV,
             summary="Every body: baseline against the what-if scenario")
-def api_compare(case: CaseDep, toggles: WhatIfDep, date: DayParam = None, position: PositionParam = "kosovo",
+def api_compare(case: CaseDep, toggles: WhatIfDep, date: DayParam = None, position: PositionParam = None,
                 format: FormatParam = "json") -> Any:
     """Outcome, blockers and admission probability of every body, baseline beside scenario."""
     scen = scenario_from_toggles(case, toggles) or Scenario(name="baseline")
-    df = compare(scen, date or None, position=position, root=case.root)
+    df = compare(case, scen, date or None, position=position)
     return csv_response(df, "compare.csv") if wants_csv(format) else table_payload(df)
 
 
 @router.get("/api/v1/membership/series", response_model=Table, responses=CSV,
-            summary="Admission probability per month, 2008 to today")
-def api_series(case: CaseDep, body: BodyParam, toggles: WhatIfDep, position: PositionParam = "kosovo",
+            summary="Admission probability per month, from the applicant's start date to today")
+def api_series(case: CaseDep, body: BodyParam, toggles: WhatIfDep, position: PositionParam = None,
                format: FormatParam = "json") -> Any:
-    """Month by month from 17 February 2008: probability, deterministic outcome, recognitions."""
-    df = series([body], scenario=scenario_from_toggles(case, toggles), position=position, root=case.root)
+    """Month by month from the applicant's ``since`` date: probability, deterministic outcome, recognitions."""
+    df = series(case, [body], scenario=scenario_from_toggles(case, toggles), position=position)
     return csv_response(df, "series.csv") if wants_csv(format) else table_payload(df)
 
 
@@ -172,8 +177,7 @@ def api_power(case: CaseDep, body: BodyParam, toggles: WhatIfDep, date: DayParam
               by_type: Annotated[bool, Query(description="one row per type of symmetric members")] = False,
               format: FormatParam = "json") -> Any:
     """A-priori power in the body's admission game (all modelled stages), exact fractions as strings."""
-    df = body_power(body, date or None, root=case.root, scenario=scenario_from_toggles(case, toggles),
-                    by_type=by_type)
+    df = body_power(case, body, date or None, scenario=scenario_from_toggles(case, toggles), by_type=by_type)
     return csv_response(df, "power.csv") if wants_csv(format) else table_payload(df)
 
 
@@ -181,10 +185,10 @@ def api_power(case: CaseDep, body: BodyParam, toggles: WhatIfDep, date: DayParam
 def page_membership(request: Request, case: CaseDep, toggles: WhatIfDep,
                     body: Annotated[str, Query(min_length=2, max_length=40,
                                                pattern=r"^[A-Za-z][A-Za-z0-9 _.\-]*$")] = "un",
-                    date: DayParam = None, position: PositionParam = "kosovo") -> HTMLResponse:
+                    date: DayParam = None, position: PositionParam = None) -> HTMLResponse:
     try:
-        view = explorer_view(body, date or None, scenario=scenario_from_toggles(case, toggles), position=position,
-                             root=case.root)
+        view = explorer_view(case, body, date or None, scenario=scenario_from_toggles(case, toggles),
+                             position=position)
     except CaseError as exc:  # the case has no (valid) membership data
         return render_page(request, "membership.html", "membership", {"unavailable": str(exc)})
     ctx: dict[str, Any] = {k: frame_records(v) if isinstance(v, pd.DataFrame) else jsonable(v)

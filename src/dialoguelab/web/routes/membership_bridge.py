@@ -7,7 +7,7 @@ empty results.
 
 from __future__ import annotations
 
-__all__ = ["key_figures", "membership_sources", "kosovo_memberships"]
+__all__ = ["key_figures", "membership_sources", "applicant_memberships"]
 
 from typing import Any
 
@@ -19,10 +19,10 @@ from dialoguelab.web.tables import jsonable
 
 
 def key_figures(case: Any) -> dict[str, Any]:
-    """Recognitions today under both positions, each body's outcome with its blockers, Kosovo's
+    """Recognitions today under both positions, each body's outcome with its blockers, the applicant's
     memberships (:func:`dialoguelab.membership.api.key_figures`), and the findings' one-line status."""
     try:
-        figures = membership.key_figures(case.root)
+        figures = membership.key_figures(case)
     except CaseError:  # no (valid) membership folder: nothing to show
         return {}
     return {"findings": _findings_lines(case), **jsonable(figures)}
@@ -39,10 +39,10 @@ def _findings_lines(case: Any) -> list[str]:
     return [f"{r['title']} — {r['status']}" + (f" ({r['figure']})" if r["figure"] else "") for r in rows]
 
 
-def kosovo_memberships(case: Any) -> list[dict[str, Any]]:
-    """Bodies Kosovo has joined, with dates and sources (verified rows only)."""
+def applicant_memberships(case: Any) -> list[dict[str, Any]]:
+    """Bodies the applicant has joined, with dates and sources (verified rows only)."""
     try:
-        return jsonable(membership.kosovo_memberships(case.root))
+        return jsonable(membership.applicant_memberships(case))
     except CaseError:
         return []
 
@@ -50,6 +50,6 @@ def kosovo_memberships(case: Any) -> list[dict[str, Any]]:
 def membership_sources(case: Any) -> pd.DataFrame:
     """The outside documents the membership data cite, as a table (empty without membership data)."""
     try:
-        return membership.membership_sources(case.root)
+        return membership.membership_sources(case)
     except CaseError:
         return pd.DataFrame(columns=["id", "kind", "title", "publisher", "date", "urls", "note", "verified"])

@@ -7,13 +7,13 @@ from __future__ import annotations
 __all__ = ["router"]
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from dialoguelab.errors import DialoguelabError
-from dialoguelab.membership.api import recognition_table, recognition_view
+from dialoguelab.membership.api import applicant_since, recognition_table, recognition_view
 from dialoguelab.web.deps import CaseDep
 from dialoguelab.web.geo import KOSOVO_ID, kosovo_on_map, map_available
 from dialoguelab.web.params import DayParam, FormatParam
@@ -24,32 +24,34 @@ from dialoguelab.web.tables import csv_response, table_payload, wants_csv
 router = APIRouter(tags=["recognition"])
 
 PositionParam = Annotated[
-    Literal["kosovo", "serbia"],
-    Query(description="whose view of disputed withdrawals colours the map: Kosovo's (kept) or Serbia's (applied)"),
+    str | None,
+    Query(min_length=2, max_length=40, pattern=r"^[a-z0-9][a-z0-9_.\-]*$",
+          description="whose view of disputed withdrawals colours the map: one of the case's positions "
+          "(the built-in case: kosovo keeps them, serbia applies them); default the applicant's",
+          examples=["kosovo"]),
 ]
-START = dt.date(2008, 2, 17)  # Kosovo's declaration of independence: the slider's first day
 
 
-def _payload(case: Any, date: str | None, position: str) -> dict[str, Any]:
-    view = recognition_view(date or None, position, case.root)
-    return table_payload(view.table, date=view.date, position=view.position, counts=view.counts)
+def _payload(case: Any, date: str | None, position: str | None) -> dict[str, Any]:
+    view = recognition_view(case, date or None, position)
+    return table_payload(view.table, date=view.date, position=view.position, counts=view.counts, labels=view.labels)
 
 
 @router.get("/api/v1/recognitions", responses=CSV,
-            summary="Recognition of Kosovo state by state on a day, with counts under both positions")
-def api_recognitions(case: CaseDep, date: DayParam = None, position: PositionParam = "kosovo",
+            summary="Recognition of the applicant state by state on a day, with counts under both positions")
+def api_recognitions(case: CaseDep, date: DayParam = None, position: PositionParam = None,
                      format: FormatParam = "json") -> Any:
-    """Each state with its recognition date, any withdrawal Serbia claims, Kosovo's position on it, the
-    status on ``date`` under ``position`` (recognizes, withdrew, not_yet, unverified), and sources;
-    ``counts`` gives the number of recognising states under Kosovo's and under Serbia's view."""
+    """Each state with its recognition date, any withdrawal the objector claims, the applicant's position on
+    it, the status on ``date`` under ``position`` (recognizes, withdrew, not_yet, unverified), and sources;
+    ``counts`` gives the number of recognising states under each of the case's positions."""
     if wants_csv(format):
-        return csv_response(recognition_table(date or None, position, case.root), "recognitions.csv")
+        return csv_response(recognition_table(case, date or None, position), "recognitions.csv")
     return _payload(case, date, position)
 
 
-def _slider_dates(today: dt.date) -> list[str]:
-    out = [START.isoformat()]
-    y, m = START.year, START.month + 1
+def _slider_dates(start: dt.date, today: dt.date) -> list[str]:
+    out = [start.isoformat()]
+    y, m = start.year, start.month + 1
     while (y, m) <= (today.year, today.month):
         out.append(dt.date(y, m, 1).isoformat())
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
@@ -60,14 +62,14 @@ def _slider_dates(today: dt.date) -> list[str]:
 
 @router.get("/map", response_class=HTMLResponse, include_in_schema=False)
 def page_map(request: Request, case: CaseDep, date: DayParam = None,
-             position: PositionParam = "kosovo") -> HTMLResponse:
+             position: PositionParam = None) -> HTMLResponse:
     try:
         data = _payload(case, date, position)
     except DialoguelabError as exc:
-        if date or position != "kosovo":
+        if date or position:
             raise
         return render_page(request, "map.html", "map", {"unavailable": str(exc)})
-    dates = _slider_dates(dt.date.today())
+    dates = _slider_dates(applicant_since(case), dt.date.today())
     if data["date"] not in dates:
         dates = sorted(set(dates) | {data["date"]})
     return render_page(request, "map.html", "map", {

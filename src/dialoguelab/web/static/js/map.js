@@ -56,8 +56,8 @@
     var dl = document.createElement("dl");
     dl.className = "record";
     [["Status on " + state.date, r.status], ["Recognised", r.recognized_on || "date unknown"],
-     ["Withdrawal claimed by Serbia", r.withdrawal_claimed_on || "none"],
-     ["Kosovo's position", (r.kosovo_position || "").replace(/_/g, " ")],
+     ["Withdrawal claimed by " + (boot.objector || "the objector"), r.withdrawal_claimed_on || "none"],
+     [(boot.applicant || "The applicant") + "'s position", (r.applicant_position || "").replace(/_/g, " ")],
      ["Verified", r.verified ? "yes" : "no (excluded from counts)"]].forEach(function (kv) {
       var dt = document.createElement("dt"); dt.textContent = kv[0];
       var dd = document.createElement("dd"); dd.textContent = kv[1];
@@ -76,8 +76,9 @@
 
   function render(d) {
     state = d;
-    document.getElementById("count-kosovo").textContent = d.counts.kosovo;
-    document.getElementById("count-serbia").textContent = d.counts.serbia;
+    Array.prototype.forEach.call(document.querySelectorAll(".count[data-position]"), function (e) {
+      e.textContent = d.counts[e.getAttribute("data-position")];
+    });
     document.getElementById("count-date").textContent = d.date;
     label.textContent = d.date;
     Array.prototype.forEach.call(document.querySelectorAll(".table-date"), function (e) { e.textContent = d.date; });

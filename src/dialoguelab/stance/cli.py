@@ -12,15 +12,9 @@ from typing import Annotated, Any
 
 import typer
 
-from dialoguelab.clikit import fail, load
+from dialoguelab.clikit import CaseOpt, JsonOpt, fail, load
 from dialoguelab.errors import DialoguelabError
 from dialoguelab.output import console, emit_json, emit_table
-
-CaseOpt = Annotated[
-    Path | None,
-    typer.Option("--case", help="Case folder (default: the built-in Kosovo case).", show_default=False),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 _STATUS_STYLE = {"supported": "bold green", "contested": "bold yellow", "not computable": "bold blue"}
 
