@@ -30,7 +30,7 @@ from typing import Any
 
 from dialoguelab.case import Case
 from dialoguelab.errors import DialoguelabError, InvalidParameterError
-from dialoguelab.output import to_jsonable
+from dialoguelab.jsonable import to_jsonable
 
 REPORT_FILE = "report.html"
 TEMPLATES_DIR = Path(__file__).parent / "report_templates"
@@ -161,9 +161,9 @@ def stance_figure(
     return {"data": data, "layout": lay}
 
 
-def recognitions_figure(points: list[dict[str, Any]]) -> dict[str, Any]:
-    """Count of states recognizing Kosovo over time (Plotly dict) from ``[{"date", "count"}]``."""
-    lay = _layout("States recognizing Kosovo", "states")
+def recognitions_figure(points: list[dict[str, Any]], applicant: str = "the applicant") -> dict[str, Any]:
+    """Count of states recognizing the applicant over time (Plotly dict) from ``[{"date", "count"}]``."""
+    lay = _layout(f"States recognizing {applicant}", "states")
     lay["xaxis"] = {"title": {"text": "date"}, "gridcolor": "#eee", "type": "date"}
     lay["showlegend"] = False
     return {
@@ -181,9 +181,9 @@ def recognitions_figure(points: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def admissions_figure(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def admissions_figure(rows: list[dict[str, Any]], applicant: str = "the applicant") -> dict[str, Any]:
     """Blocking members per body (Plotly dict) from admission outcome rows."""
-    lay = _layout("Who blocks Kosovo's admission, by body", "blocking members")
+    lay = _layout(f"Who blocks {applicant}'s admission, by body", "blocking members")
     lay["xaxis"] = {"title": {"text": "body"}, "type": "category"}
     lay["showlegend"] = False
     colors = ["#2e7d32" if r["passed"] else ("#b03a2e" if set(r["blocking"]) & set(r["veto_players"]) else "#c77c02")
@@ -286,6 +286,7 @@ def build_report_context(case: Case, *, scale: str = "goldstein") -> dict[str, A
     from dialoguelab.stance.scoring import scoring_table
     from dialoguelab.stance.series import scored_events, series_specs, stance_series
 
+    applicant = case.meta.applicant.name if case.meta.applicant else "the applicant"
     findings = [r.to_dict() for r in evaluate_findings(case)]
     cps = changepoints(case, scale=scale)
     periods = cps["periods"]
@@ -315,10 +316,10 @@ def build_report_context(case: Case, *, scale: str = "goldstein") -> dict[str, A
         )
     points, recognitions, rec_note = _recognitions(case)
     if points:
-        figures.append({"id": "fig-recognitions", "figure": recognitions_figure(points)})
+        figures.append({"id": "fig-recognitions", "figure": recognitions_figure(points, applicant)})
     admissions, adm_note = _admissions(case)
     if admissions:
-        figures.append({"id": "fig-admissions", "figure": admissions_figure(admissions)})
+        figures.append({"id": "fig-admissions", "figure": admissions_figure(admissions, applicant)})
     events = [
         {
             "id": e.id,
@@ -342,7 +343,7 @@ def build_report_context(case: Case, *, scale: str = "goldstein") -> dict[str, A
 
     return {
         "title": case.meta.title,
-        "applicant": case.meta.applicant.name if case.meta.applicant else "the applicant",
+        "applicant": applicant,
         "case_id": case.meta.id,
         "generated": dt.date.today().isoformat(),
         "version": __version__,

@@ -166,7 +166,7 @@ class Actor(_Record):
     name: Text
     type: ActorType
     iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(
-        default=None, description="ISO 3166-1 alpha-3 code for a state (XKX for Kosovo, user-assigned)"
+        default=None, description="ISO 3166-1 alpha-3 code for a state (or a user-assigned code, e.g. XKX)"
     )
     aliases: list[Text] = Field(default_factory=list, description="other names, metonyms (Moscow, the Kremlin)")
     affiliation: Id | None = Field(default=None, description="actor id of the state/body a person belongs to")

@@ -15,7 +15,7 @@ import networkx as nx
 from dialoguelab.case import Case
 from dialoguelab.errors import InvalidParameterError
 from dialoguelab.evidence.actors import actor_network
-from dialoguelab.output import to_jsonable
+from dialoguelab.jsonable import to_jsonable
 from dialoguelab.store import TABLES, open_store
 
 FORMATS = ("csv", "parquet", "json")

@@ -26,41 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Demonyms of states (adjective → state name). Used only for states the case has, by name.
-DEMONYMS: dict[str, str] = {
-    "Russian": "Russia",
-    "Serbian": "Serbia",
-    "Kosovar": "Kosovo",
-    "Kosovan": "Kosovo",
-    "American": "United States",
-    "British": "United Kingdom",
-    "French": "France",
-    "German": "Germany",
-    "Italian": "Italy",
-    "Chinese": "China",
-    "Ukrainian": "Ukraine",
-    "Belarusian": "Belarus",
-    "Finnish": "Finland",
-    "Hungarian": "Hungary",
-    "Bulgarian": "Bulgaria",
-    "Romanian": "Romania",
-    "Montenegrin": "Montenegro",
-    "Bosnian": "Bosnia and Herzegovina",
-    "Georgian": "Georgia",
-    "Albanian": "Albania",
-    "Spanish": "Spain",
-    "Greek": "Greece",
-    "Slovak": "Slovakia",
-    "Cypriot": "Cyprus",
-    "Polish": "Poland",
-    "Czech": "Czech Republic",
-    "Indian": "India",
-    "Turkish": "Turkey",
-    "Croatian": "Croatia",
-    "Macedonian": "North Macedonia",
-    "Surinamese": "Suriname",
-    "Namibian": "Namibia",
-}
+from dialoguelab.world import demonyms
+
+#: Demonyms of states (adjective → state name), from the world data (``world/data/demonyms.csv``).
+#: Used only for states the case has, by name.
+DEMONYMS: dict[str, str] = demonyms()
 
 #: Offices and forms of address: never an actor's name, and the words a title is made of.
 _HONORIFICS = {
@@ -426,7 +396,7 @@ def new_actor_candidates(
                 continue
             phrase = " ".join(words).rstrip(".,;:")
             if not gazetteer.knows(phrase):
-                # "Kosovo and Serbia", "Kosovo-Serbia": names joined are not a new name
+                # "Ostia and Suria", "Ostia-Suria": names joined are not a new name
                 parts = [p for p in re.split(r"\s+and\s+|-(?=[A-Z])", phrase) if p]
                 if len(parts) > 1 and all(
                     gazetteer.knows(p) or p in DEMONYMS or p in _STOP_CAPS for p in parts

@@ -67,7 +67,7 @@ RULES: tuple[Rule, ...] = (
     Rule(r"\b(?:sanction\w*|embargo|ban(?:ned)?\b|expel\w*)", E.SANCTION, 0.7, "sanctions, embargo, ban"),
     Rule(
         # exercises held together with partners are military cooperation (CAMEO 062 → PLOVER COOPERATE),
-        # as the Kosovo case codes them; a state's own drills and parades stay MOBILIZE below
+        # as the built-in case codes them; a state's own drills and parades stay MOBILIZE below
         r"\b(?:joint|trilateral|bilateral)\s+(?:\w+\s+){0,3}?(?:exercises?|drills?)\b|"
         r"\b(?:exercises?|drills?)\s+(?:\w+\s+){0,2}?(?:with|between)\b",
         E.COOPERATE,

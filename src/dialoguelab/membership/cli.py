@@ -26,8 +26,8 @@ JsonOpt = typer.Option(False, "--json", help="Print JSON instead of tables.")
 PositionOpt = typer.Option(
     None,
     "--position",
-    help="Whose reading of disputed withdrawals: one of the case's positions (for the built-in case "
-    "'kosovo' keeps them, 'serbia' applies them); default the applicant's.",
+    help="Whose reading of disputed withdrawals: one of the case's positions (`dialoguelab summary` lists "
+    "them: the applicant's keeps disputed withdrawals, the objector's applies them); default the applicant's.",
 )
 UnverifiedOpt = typer.Option(False, "--include-unverified", help="Also use rows marked verified: false.")
 

@@ -37,7 +37,6 @@ __all__ = [
     "named_periods",
 ]
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -45,26 +44,13 @@ import pandas as pd
 
 from dialoguelab.case import Case
 from dialoguelab.errors import InvalidParameterError
+from dialoguelab.stance.claims import NamedPeriod, load_findings_file
 from dialoguelab.stance.scoring import DEFAULT_SCALE
 from dialoguelab.stance.series import check_series_name, series_specs, stance_series
 
 
-@dataclass(frozen=True)
-class NamedPeriod:
-    """A period the paper names (years inclusive), with where the paper names it."""
-
-    id: str
-    label: str
-    start: int
-    end: int
-    line: int | None = None
-    anchor: str | None = None
-
-
 def named_periods(case: Case) -> list[NamedPeriod]:
     """The periods of ``findings.yaml`` (``periods:``) of a case."""
-    from dialoguelab.stance.findings import load_findings_file
-
     return list(load_findings_file(case).periods)
 
 

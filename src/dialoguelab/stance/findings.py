@@ -35,270 +35,38 @@ __all__ = [
 
 import copy
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from dialoguelab.case import Case, CasePart, Locator, PartialDate
-from dialoguelab.case.files import read_yaml_mapping
-from dialoguelab.case.paper import PaperText
+from dialoguelab.case import Case, PartialDate
 from dialoguelab.errors import (
-    CaseError,
-    CaseValidationError,
     DialoguelabError,
     InvalidParameterError,
-    Problem,
 )
 from dialoguelab.membership.data import membership_data
 from dialoguelab.membership.outcomes import outcome
 from dialoguelab.membership.scenarios import Change, Scenario
 from dialoguelab.membership.world import world
 from dialoguelab.stance.blocs import event_blocs, load_blocs
-from dialoguelab.stance.changepoints import NamedPeriod
+from dialoguelab.stance.claims import (
+    CHECKS,
+    FINDINGS_FILE,
+    PART,
+    STATUSES,
+    CheckResult,
+    Figure,
+    FindingsFile,
+    FindingSpec,
+    PeriodSpec,
+    load_findings_file,
+    register_check,
+    validate_findings,
+)
 from dialoguelab.stance.scoring import DEFAULT_SCALE, type_score
 from dialoguelab.stance.series import stance_series
-
-FINDINGS_FILE = "findings.yaml"
-STATUSES = ("supported", "contested", "not computable")
-_ID = r"^[a-z0-9][a-z0-9_.\-]*$"
-
-
-class PeriodSpec(BaseModel):
-    """A period the paper names: years (inclusive) and the passage."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=_ID)
-    label: str = Field(min_length=1)
-    start: int = Field(ge=1000, le=9999)
-    end: int = Field(ge=1000, le=9999)
-    locator: Locator
-
-
-class FindingSpec(BaseModel):
-    """One finding of the paper, in our words, with its evidence and its check."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=_ID)
-    number: int = Field(ge=1)
-    title: str = Field(min_length=1, max_length=200)
-    claim: str = Field(min_length=1, max_length=800)
-    locator: Locator
-    conclusion: Locator | None = None
-    evidence: list[str] = Field(min_length=3)
-    sources: list[str] = Field(default_factory=list)
-    check: str | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
-    note: str | None = None
-
-
-class _File(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    periods: list[PeriodSpec] = Field(default_factory=list)
-    findings: list[FindingSpec] = Field(min_length=1)
-
-
-@dataclass(frozen=True)
-class FindingsFile:
-    """``findings.yaml`` of a case: the named periods and the findings."""
-
-    periods: tuple[NamedPeriod, ...]
-    findings: tuple[FindingSpec, ...]
-
-
-@dataclass
-class Figure:
-    """The number a check's status rests on."""
-
-    label: str
-    value: float | None
-    lo: float | None = None
-    hi: float | None = None
-    unit: str = ""
-    text: str = ""
-
-
-@dataclass
-class CheckResult:
-    """What a check found."""
-
-    status: str
-    reason: str
-    figure: Figure | None = None
-    evidence: list[str] = field(default_factory=list)
-    details: dict[str, Any] = field(default_factory=dict)
-    method: str = ""
-
-    def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
-
-
-CheckFn = Callable[[Case, dict[str, Any]], CheckResult]
-#: The registry of checks by name; ``findings.yaml`` names one per finding.
-CHECKS: dict[str, CheckFn] = {}
-
-
-def register_check(name: str) -> Callable[[CheckFn], CheckFn]:
-    """Decorator adding a check to :data:`CHECKS` under ``name``."""
-
-    def deco(fn: CheckFn) -> CheckFn:
-        CHECKS[name] = fn
-        return fn
-
-    return deco
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def _problems_from(exc: ValidationError, rec: Any, file: str) -> list[Problem]:
-    out = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ())]
-        line = rec.line_of(loc[0]) if loc else 0
-        out.append(Problem(file, line, ".".join(loc), str(err.get("msg"))))
-    return out
-
-
-def validate_findings(case: Case) -> list[Problem]:
-    """Every problem of a case's ``findings.yaml`` (none if the file is absent).
-
-    Checks: the shape of each record, unique ids and numbers, evidence and source ids known to the
-    case, check names known to :data:`CHECKS`, and, when the paper's text is on this machine, every
-    locator.
-    """
-    return PART.validate(case)
-
-
-def _parse(case: Case, path: Path, problems: list[Problem]) -> FindingsFile | None:
-    rec = read_yaml_mapping(path, problems, Path(case.root))
-    if rec is None:
-        if not problems:
-            problems.append(Problem(FINDINGS_FILE, 0, "", "the file must be a mapping with `findings:`"))
-        return None
-    try:
-        spec = _File.model_validate(rec.data)
-    except ValidationError as exc:
-        problems.extend(_problems_from(exc, rec, FINDINGS_FILE))
-        return None
-    line = rec.line_of("findings")
-    seen_ids: set[str] = set()
-    seen_numbers: set[int] = set()
-    for f in spec.findings:
-        where = f"findings.{f.id}"
-        if f.id in seen_ids:
-            problems.append(Problem(FINDINGS_FILE, line, where, f"duplicate finding id {f.id!r}"))
-        if f.number in seen_numbers:
-            problems.append(Problem(FINDINGS_FILE, line, where, f"duplicate finding number {f.number}"))
-        seen_ids.add(f.id)
-        seen_numbers.add(f.number)
-        for e in f.evidence:
-            if e not in case.events_by_id:
-                problems.append(
-                    Problem(
-                        FINDINGS_FILE,
-                        line,
-                        f"{where}.evidence",
-                        f"unknown event id {e!r}: use an id from events/*.yaml",
-                    )
-                )
-        for s in f.sources:
-            if s not in case.sources_by_id:
-                problems.append(
-                    Problem(
-                        FINDINGS_FILE,
-                        line,
-                        f"{where}.sources",
-                        f"unknown source id {s!r}: add it to sources.yaml",
-                    )
-                )
-        if f.check is not None and f.check not in CHECKS:
-            problems.append(
-                Problem(
-                    FINDINGS_FILE,
-                    line,
-                    f"{where}.check",
-                    f"unknown check {f.check!r}: one of {', '.join(sorted(CHECKS))}",
-                )
-            )
-    for p in spec.periods:
-        if p.end < p.start:
-            problems.append(
-                Problem(
-                    FINDINGS_FILE,
-                    rec.line_of("periods"),
-                    f"periods.{p.id}",
-                    f"end {p.end} is before start {p.start}",
-                )
-            )
-    if case.paper_path is not None and Path(case.paper_path).is_file():
-        paper = PaperText.read(Path(case.paper_path))
-        locs: list[tuple[str, Locator]] = [(f"periods.{p.id}.locator", p.locator) for p in spec.periods]
-        for f in spec.findings:
-            locs.append((f"findings.{f.id}.locator", f.locator))
-            if f.conclusion is not None:
-                locs.append((f"findings.{f.id}.conclusion", f.conclusion))
-            claimed = f.params.get("claimed_locator")
-            if isinstance(claimed, dict):
-                try:
-                    locs.append((f"findings.{f.id}.params.claimed_locator", Locator.model_validate(claimed)))
-                except ValidationError:
-                    problems.append(
-                        Problem(
-                            FINDINGS_FILE,
-                            line,
-                            f"findings.{f.id}.params.claimed_locator",
-                            "a locator needs `line` and `anchor`",
-                        )
-                    )
-        for where, lc in locs:
-            reason = paper.check(lc)
-            if reason:
-                problems.append(Problem(FINDINGS_FILE, line, where, reason))
-    periods = tuple(
-        NamedPeriod(p.id, p.label, p.start, p.end, p.locator.line, p.locator.anchor) for p in spec.periods
-    )
-    return FindingsFile(periods, tuple(sorted(spec.findings, key=lambda f: f.number)))
-
-
-def _load(case: Case) -> FindingsFile:
-    path = Path(case.root) / FINDINGS_FILE
-    if not path.is_file():
-        raise CaseError(
-            f"case {case.id!r} has no {FINDINGS_FILE}: write the findings (id, number, title, claim, locator, "
-            "evidence, check) as described in docs/stance-and-findings.md."
-        )
-    problems: list[Problem] = []
-    out = _parse(case, path, problems)
-    if problems or out is None:
-        raise CaseValidationError(problems)
-    return out
-
-
-#: The findings part of a case (registered as an entry point of ``dialoguelab.case_parts``).
-PART: CasePart[FindingsFile] = CasePart("findings", (FINDINGS_FILE,), _load)
-
-
-def load_findings_file(case: Case) -> FindingsFile:
-    """Read and check ``findings.yaml`` of a case (once per case version).
-
-    Raises
-    ------
-    CaseError
-        If the case folder has no ``findings.yaml``.
-    CaseValidationError
-        With every located problem.
-    """
-    return case.part(PART)
-
 
 # --------------------------------------------------------------------------- helpers for checks
 
@@ -715,7 +483,9 @@ def check_precedent(case: Case, params: dict[str, Any]) -> CheckResult:
     the event carries one of the theatre's tags or involves one of its actors. Supported when every
     theatre has at least one invocation.
     """
-    markers = set(params.get("marker_tags", ["kosovo-precedent"]))
+    markers = set(params["marker_tags"])
+    # quotations count when they name the applicant (or the terms the finding gives)
+    name = params.get("name") or (case.meta.applicant.name if case.meta.applicant else "the applicant")
     theatres = params.get("theatres") or []
     if not theatres:
         raise InvalidParameterError(
@@ -740,7 +510,7 @@ def check_precedent(case: Case, params: dict[str, Any]) -> CheckResult:
     from dialoguelab.stance.blocs import actor_bloc
 
     for q in case.quotations:
-        if "kosovo" not in q.text.casefold() or q.event is None or q.event not in case.events_by_id:
+        if name.casefold() not in q.text.casefold() or q.event is None or q.event not in case.events_by_id:
             continue
         day = q.date.first_day() if q.date is not None else case.events_by_id[q.event].date.first_day()
         if actor_bloc(case, q.speaker, day, table) != "russia":
@@ -750,7 +520,7 @@ def check_precedent(case: Case, params: dict[str, Any]) -> CheckResult:
     covered = [t for t in found if found[t]["events"] or found[t]["quotations"]]
     labels = {t["id"]: t.get("label", t["id"]) for t in theatres}
     fig = Figure(
-        "theatres for which Russia invokes Kosovo",
+        f"theatres for which Russia invokes {name}",
         len(covered) / len(theatres),
         None,
         None,
@@ -761,14 +531,14 @@ def check_precedent(case: Case, params: dict[str, Any]) -> CheckResult:
     method = (
         "Russian events tagged "
         + "/".join(sorted(markers))
-        + " and Russian quotations naming Kosovo, by theatre"
+        + f" and Russian quotations naming {name}, by theatre"
     )
     details = {"theatres": found}
     if len(covered) == len(theatres):
-        return CheckResult("supported", "Russia invokes Kosovo for every theatre", fig, used, details, method)
+        return CheckResult("supported", f"Russia invokes {name} for every theatre", fig, used, details, method)
     missing = ", ".join(labels[t] for t in found if t not in covered)
     return CheckResult(
-        "contested", f"no Russian invocation of Kosovo found for: {missing}", fig, used, details, method
+        "contested", f"no Russian invocation of {name} found for: {missing}", fig, used, details, method
     )
 
 
@@ -816,7 +586,7 @@ def check_non_recognizers(case: Case, params: dict[str, Any]) -> CheckResult:
         if base.passed:
             failures.append(f"{base.name}: admission is not blocked")
         if not set(blockers) <= set(non_rec):
-            failures.append(f"{base.name}: a blocking member recognizes Kosovo")
+            failures.append(f"{base.name}: a blocking member recognizes {case.applicant.name}")
         if rus_member or not row["same_if_russia_recognizes"]:
             failures.append(f"{base.name}: Russia's stance changes the outcome")
         if not opened.passed:
@@ -829,10 +599,11 @@ def check_non_recognizers(case: Case, params: dict[str, Any]) -> CheckResult:
     n_counted = sum(1 for m in w.members(counted_id) if not w.recognizes(m))
     if claimed is not None and n_counted != int(claimed):
         failures.append(
-            f"{n_counted} members of {counted} do not recognize Kosovo on {on}, the paper says {claimed}"
+            f"{n_counted} members of {counted} do not recognize {case.applicant.name} on {on}, "
+            f"the paper says {claimed}"
         )
     fig = Figure(
-        f"members of {counted} not recognizing Kosovo on {on}",
+        f"members of {counted} not recognizing {case.applicant.name} on {on}",
         float(n_counted),
         None,
         None,

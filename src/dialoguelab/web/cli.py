@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from dialoguelab.clikit import fail
+from dialoguelab.clikit import CASE_HELP, fail
 from dialoguelab.errors import DialoguelabError
 
 _fail = fail
@@ -21,7 +21,7 @@ _fail = fail
 
 def serve(
     case: Annotated[
-        Path | None, typer.Option("--case", help="Case folder (default: the built-in Kosovo case).", show_default=False)
+        Path | None, typer.Option("--case", help=CASE_HELP, show_default=False)
     ] = None,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,

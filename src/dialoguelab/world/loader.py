@@ -15,7 +15,7 @@ content hash of the files read.
 
 from __future__ import annotations
 
-__all__ = ["WORLD_DIR", "WorldData", "load_world", "check_world", "world_files"]
+__all__ = ["WORLD_DIR", "WorldData", "load_world", "check_world", "world_files", "demonyms"]
 
 import hashlib
 import threading
@@ -300,6 +300,14 @@ def load_world(override: Path | str | None = None) -> WorldData:
     with _LOCK:
         _CACHE[key] = data
     return data
+
+
+def demonyms() -> dict[str, str]:
+    """Adjectives of states and the state each names (``Russian`` → ``Russia``), from ``demonyms.csv``."""
+    import csv
+
+    with (WORLD_DIR / "demonyms.csv").open(newline="", encoding="utf-8") as fh:
+        return {row["demonym"]: row["state"] for row in csv.DictReader(fh)}
 
 
 def check_world(override: Path | str | None = None) -> list[Problem]:

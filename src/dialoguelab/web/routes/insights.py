@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from dialoguelab.output import to_jsonable
+from dialoguelab.jsonable import to_jsonable
 from dialoguelab.web.deps import CaseDep
 from dialoguelab.web.render import render_page
 

@@ -46,8 +46,7 @@ PositionParam = Annotated[
     str | None,
     Query(min_length=2, max_length=40, pattern=r"^[a-z0-9][a-z0-9_.\-]*$",
           description="whose view of disputed withdrawals to use: one of the case's positions "
-          "(the built-in case: kosovo keeps them, serbia applies them); default the applicant's",
-          examples=["kosovo"]),
+          "(the applicant's keeps disputed withdrawals, the objector's applies them); default the applicant's"),
 ]
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from dialoguelab.errors import DialoguelabError
 from dialoguelab.membership.api import applicant_since, recognition_table, recognition_view
 from dialoguelab.web.deps import CaseDep
-from dialoguelab.web.geo import KOSOVO_ID, kosovo_on_map, map_available
+from dialoguelab.web.geo import map_available, marker_of, on_map
 from dialoguelab.web.params import DayParam, FormatParam
 from dialoguelab.web.render import render_page
 from dialoguelab.web.routes._models import CSV
@@ -27,8 +27,7 @@ PositionParam = Annotated[
     str | None,
     Query(min_length=2, max_length=40, pattern=r"^[a-z0-9][a-z0-9_.\-]*$",
           description="whose view of disputed withdrawals colours the map: one of the case's positions "
-          "(the built-in case: kosovo keeps them, serbia applies them); default the applicant's",
-          examples=["kosovo"]),
+          "(the applicant's keeps disputed withdrawals, the objector's applies them); default the applicant's"),
 ]
 
 
@@ -74,7 +73,8 @@ def page_map(request: Request, case: CaseDep, date: DayParam = None,
         dates = sorted(set(dates) | {data["date"]})
     return render_page(request, "map.html", "map", {
         "data": data, "rows": rows_by_name(data), "dates": dates, "map_ready": map_available(),
-        "kosovo_polygon": kosovo_on_map(), "kosovo_id": KOSOVO_ID,
+        "applicant_polygon": on_map(case.applicant.iso3), "applicant_id": case.applicant.iso3,
+        "applicant_marker": marker_of(case.applicant.iso3),
     })
 
 

@@ -10,7 +10,6 @@
   var label = document.getElementById("date-label");
   var record = document.getElementById("state-record");
   var CODE = { recognizes: 2, withdrew: 1, excluded: 0 };
-  var KOSOVO = [20.9, 42.6];  // lon, lat: only for the marker fallback
 
   function traces(d) {
     var rows = d.rows;
@@ -22,13 +21,13 @@
       colorscale: [[0, "#c9ced6"], [0.5, "#f0a04b"], [1, "#3c9a5f"]],
       marker: { line: { color: "#ffffff", width: 0.5 } }
     }];
-    if (boot.kosovo_polygon) {
-      t.push({ type: "choropleth", locationmode: "ISO-3", locations: [boot.kosovo_id], z: [1], showscale: false,
-        colorscale: [[0, "#1f4e79"], [1, "#1f4e79"]], hoverinfo: "text", text: ["Kosovo"],
+    if (boot.applicant_polygon) {
+      t.push({ type: "choropleth", locationmode: "ISO-3", locations: [boot.applicant_id], z: [1], showscale: false,
+        colorscale: [[0, "#1f4e79"], [1, "#1f4e79"]], hoverinfo: "text", text: [boot.applicant],
         marker: { line: { color: "#1f4e79", width: 1.5 } } });
-    } else {
-      t.push({ type: "scattergeo", lon: [KOSOVO[0]], lat: [KOSOVO[1]], mode: "markers", text: ["Kosovo (marker)"],
-        hoverinfo: "text", marker: { size: 9, color: "#1f4e79" } });
+    } else if (boot.applicant_marker) {
+      t.push({ type: "scattergeo", lon: [boot.applicant_marker[0]], lat: [boot.applicant_marker[1]], mode: "markers",
+        text: [boot.applicant + " (marker)"], hoverinfo: "text", marker: { size: 9, color: "#1f4e79" } });
     }
     return t;
   }
@@ -49,7 +48,7 @@
     record.textContent = "";
     var r = byIso(state, iso);
     var h = document.createElement("h3");
-    if (iso === boot.kosovo_id) { h.textContent = "Kosovo"; record.appendChild(h); return; }
+    if (iso === boot.applicant_id) { h.textContent = boot.applicant; record.appendChild(h); return; }
     if (!r) { h.textContent = iso + ": no recognition recorded in the case"; record.appendChild(h); return; }
     h.textContent = r.state + " (" + r.iso3 + ")";
     record.appendChild(h);
