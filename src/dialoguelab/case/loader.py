@@ -707,18 +707,41 @@ _CACHE: dict[tuple[str, str], Case] = {}
 _CACHE_LOCK = threading.Lock()
 
 
+def _stat_signature(root: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """What the file system says of every file a case reads: path, size, change time, inode.
+
+    Cheap (no file is read); a different signature sends :func:`load_case` to the content hash.
+    """
+    out = []
+    for p in case_files(root) + world_files():
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        out.append((str(p), st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
+
+
+_LATEST: dict[str, tuple[tuple[tuple[str, int, int, int], ...], Case]] = {}
+
+
 def load_case(path: str | Path | None = None) -> Case:
-    """Load and validate a case folder (default: the built-in Kosovo case).
+    """Load and validate a case folder (default: the installed default case).
+
+    Calling it again is cheap: when no file of the case changed (same sizes, times and inodes), the case
+    already loaded is returned; when one did, the new version is read (a server calling it per request
+    serves a case merged a moment ago). Parsed cases are also kept on disk by content hash.
 
     Parameters
     ----------
     path : str or Path, optional
-        The folder holding ``case.yaml``. ``None`` loads the case shipped with the package.
+        The folder holding ``case.yaml``, or the name of an installed case. ``None`` loads the
+        default case shipped with the package.
 
     Returns
     -------
     Case
-        The typed case. Loaded cases are cached by content hash.
+        The typed case; the same object as long as its files do not change.
 
     Raises
     ------
@@ -732,19 +755,26 @@ def load_case(path: str | Path | None = None) -> Case:
         raise CaseError(f"case folder {root} does not exist")
     if not root.is_dir():
         raise CaseError(f"{root} is not a folder: give the folder that holds case.yaml")
+    signature = _stat_signature(root)
+    with _CACHE_LOCK:
+        latest = _LATEST.get(str(root))
+        if latest is not None and latest[0] == signature:
+            return latest[1]
     digest = content_hash(root)
     key = (str(root), digest)
     with _CACHE_LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
-    case = _read_pickled(root, digest)
+        case = _CACHE.get(key)
     if case is None:
-        case, problems, _, _ = _build(root)
-        if problems or case is None:
-            raise CaseValidationError(problems)
-        _write_pickled(case)
+        case = _read_pickled(root, digest)
+        if case is None:
+            case, problems, _, _ = _build(root)
+            if problems or case is None:
+                raise CaseValidationError(problems)
+            _write_pickled(case)
     with _CACHE_LOCK:
-        return _CACHE.setdefault(key, case)
+        case = _CACHE.setdefault(key, case)
+        _LATEST[str(root)] = (signature, case)
+        return case
 
 
 def _code_fingerprint() -> str:

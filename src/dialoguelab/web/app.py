@@ -21,9 +21,10 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from dialoguelab import __version__
+from dialoguelab.case import load_case
 from dialoguelab.web.cache import ResponseCacheMiddleware
 from dialoguelab.web.config import Settings, get_settings
-from dialoguelab.web.deps import load_case_cached
+from dialoguelab.web.deps import available_cases
 from dialoguelab.web.routes import ROUTERS
 from dialoguelab.web.security import SecurityHeadersMiddleware, install_error_handlers
 
@@ -74,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     Returns
     -------
     fastapi.FastAPI
-        The app, with the loaded case on ``app.state.case``.
+        The app, serving its default case and every installed case (``app.state.cases``, id → folder).
 
     Raises
     ------
@@ -82,8 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         If the case folder cannot be loaded (the message lists each located problem).
     """
     settings = settings or get_settings()
-    case_path = settings.case_path.resolve() if settings.case_path is not None else None
-    case = load_case_cached(case_path)
+    cases = available_cases(settings)  # loads (and so validates) every case the app serves
+    case = load_case(next(iter(cases.values())))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -101,7 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
-    app.state.case = case
+    app.state.case = case  # the served case as it was at start-up (warm-up); requests load it afresh
+    app.state.cases = cases
     install_error_handlers(app)
     # Added first = innermost: the cache sits inside the security middleware, so cached answers
     # carry the same headers and bounds as fresh ones.

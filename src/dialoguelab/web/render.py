@@ -15,7 +15,7 @@ from dialoguelab.web.nav import NAV
 
 def render_page(request: Request, name: str, active: str, context: dict[str, Any]) -> HTMLResponse:
     """Render ``templates/name`` with the navigation (``active`` is the current page's key)."""
-    case = request.app.state.case
+    case = getattr(request.state, "case", None) or request.app.state.case
     applicant = case.meta.applicant
     base = {
         "nav": NAV,
@@ -25,6 +25,7 @@ def render_page(request: Request, name: str, active: str, context: dict[str, Any
         "applicant": applicant.name if applicant else "the applicant",
         "objector": case.meta.objector.name if case.meta.objector else "the objector",
         "positions": case.positions() if applicant else {},
+        "cases": list(request.app.state.cases),
     }
     base.update(context)
     return templates.TemplateResponse(request=request, name=name, context=base)
