@@ -194,3 +194,24 @@ def page_membership(request: Request, case: CaseDep, toggles: WhatIfDep,
                            for k, v in view.items()}
     ctx.update(toggles=toggles, query=request.url.query)
     return render_page(request, "membership.html", "membership", ctx)
+
+
+@router.get("/api/v1/membership/swing", summary="Whose switch to yes moves the admission probability most")
+def api_swing(case: CaseDep, body: BodyParam, toggles: WhatIfDep, date: DayParam = None,
+              position: PositionParam = None) -> dict[str, Any]:
+    """Members ranked by the admission probability after their switch to yes; the smallest set of
+    switches that lifts it above one half, with whether that set is proved the smallest (exact) or greedy."""
+    from dialoguelab.membership.swing import swing
+
+    return jsonable(swing(case, body, date or None, scenario=scenario_from_toggles(case, toggles),
+                          position=position).to_dict())
+
+
+@router.get("/api/v1/rollcalls/validate", summary="Leave-one-out validation of the vote model")
+def api_rollcalls_validate(case: CaseDep, position: PositionParam = None) -> dict[str, Any]:
+    """Each admission roll call predicted from a fit on the others, scored beside the rule "recogniser ⇒ yes"
+    and the class model; reliability diagrams of the held-out per-state predictions. The first call fits
+    every fold (minutes); the fits are kept on disk."""
+    from dialoguelab.membership.validation import calibration_view
+
+    return jsonable(calibration_view(case, position))
