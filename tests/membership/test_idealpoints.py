@@ -37,7 +37,8 @@ def _synthetic(n_states=60, n_votes=60, seed=0, pooled=(), tally_only=(), shift_
         Z = np.column_stack([rec if is_pooled else np.zeros(n_states)])
         if j in tally_only:
             known = np.full(n_states, -1)
-            rest = (int((votes == 0).sum()) + shift_tally, int((votes == 1).sum()) - shift_tally, int((votes == 2).sum()))
+            counts = [int((votes == k).sum()) for k in range(3)]
+            rest = (counts[0] + shift_tally, counts[1] - shift_tally, counts[2])
         else:
             known, rest = votes, (0, 0, 0)
         group = "admission:AAA" if is_pooled else f"vote:v{j}"

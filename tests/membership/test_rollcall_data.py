@@ -87,7 +87,8 @@ def test_a_tally_only_roll_call_with_a_list_and_a_reported_one_without_are_locat
 
 def test_a_broken_override_stops_the_case_with_the_file_named(case_copy):
     folder = _copy_world(case_copy)
-    _rewrite(folder / "rollcalls.csv", lambda r: r.update(record="tally_only") if r["id"] == "coe-cm-2023-04-24" else None)
+    coe = "coe-cm-2023-04-24"
+    _rewrite(folder / "rollcalls.csv", lambda r: r.update(record="tally_only") if r["id"] == coe else None)
     shutil.copy(WORLD_DIR / "rollcalls" / "coe-cm-2023-04-24.csv", folder / "rollcalls" / "coe-cm-2023-04-24.csv")
     with pytest.raises(CaseValidationError, match="rollcalls.csv"):
         _ = load_case(case_copy).world

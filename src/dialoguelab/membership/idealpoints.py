@@ -98,6 +98,7 @@ import logging
 import math
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -334,7 +335,7 @@ def _covariates(
     return Z
 
 
-def _voters(case: Case, rc: RollCall, w: World, listed: dict[str, str]) -> tuple[tuple[str, ...], str | None]:
+def _voters(case: Case, rc: RollCall, w: World, listed: Mapping[str, str]) -> tuple[tuple[str, ...], str | None]:
     """Who could vote in a roll call; a reason instead when the organ cannot be told state by state."""
     if rc.record == "per_state":
         return tuple(sorted(listed)), None
@@ -463,8 +464,8 @@ _PARAMS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def _shape(kind: str, S: int, D: int, G: int, K: int, V: int, O: int, C: int) -> tuple[int, ...]:
-    dims = {"S": S, "D": D, "G": G, "K": K, "V": V, "O": O, "C": C}
+def _shape(kind: str, S: int, D: int, G: int, K: int, V: int, n_organs: int, C: int) -> tuple[int, ...]:
+    dims = {"S": S, "D": D, "G": G, "K": K, "V": V, "O": n_organs, "C": C}
     return tuple(dims[c] for c in kind)
 
 
@@ -474,9 +475,9 @@ class _Layout:
     def __init__(self, d: Design) -> None:
         self.d = d
         S, D, K, G, V = len(d.states), d.dimensions, len(d.covariate_names), len(d.groups), len(d.items)
-        O, C = len(d.organs), len(VOTE_COVARIATES)
-        self.S, self.D, self.K, self.G, self.V, self.O, self.C = S, D, K, G, V, O, C
-        self.shapes = {name: _shape(kind, S, D, G, K, V, O, C) for name, kind, _, _ in _PARAMS}
+        n_organs, C = len(d.organs), len(VOTE_COVARIATES)
+        self.S, self.D, self.K, self.G, self.V, self.O, self.C = S, D, K, G, V, n_organs, C
+        self.shapes = {name: _shape(kind, S, D, G, K, V, n_organs, C) for name, kind, _, _ in _PARAMS}
         self.slices: dict[str, slice] = {}
         at = 0
         for name, _, _, _ in _PARAMS:
@@ -529,7 +530,7 @@ class _Layout:
         }
         self._free = np.ones(self.size, dtype=bool)
         self._sd = np.empty(self.size)
-        for name, kind, prior, mask in _PARAMS:
+        for name, _, prior, mask in _PARAMS:
             sl = self.slices[name]
             m = masks[mask]
             if m is not None:
@@ -777,9 +778,9 @@ class IdealPointFit:
         S, D, K, G, V = self._layout_sizes()
         out: dict[str, np.ndarray] = {}
         at = 0
-        O, C = len(self.organs), len(VOTE_COVARIATES)
+        n_organs, C = len(self.organs), len(VOTE_COVARIATES)
         for name, kind, _, _ in _PARAMS:
-            shape = _shape(kind, S, D, G, K, V, O, C)
+            shape = _shape(kind, S, D, G, K, V, n_organs, C)
             size = int(np.prod(shape))
             out[name] = th[at : at + size].reshape(shape)
             at += size

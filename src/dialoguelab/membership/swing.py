@@ -37,7 +37,18 @@ import pandas as pd
 
 from dialoguelab.case import Case
 from dialoguelab.errors import InvalidParameterError
-from dialoguelab.membership.rules import AllOf, Ballot, Base, Consensus, Majority, Quota, Rule, Unanimity, Veto, WeightedQuota
+from dialoguelab.membership.rules import (
+    AllOf,
+    Ballot,
+    Base,
+    Consensus,
+    Majority,
+    Quota,
+    Rule,
+    Unanimity,
+    Veto,
+    WeightedQuota,
+)
 from dialoguelab.membership.scenarios import Scenario
 from dialoguelab.membership.votes import (
     METHOD_DECLARED,
@@ -252,8 +263,12 @@ def _dominated(p: np.ndarray, chosen: list[int], others: list[int], xcols: tuple
     )
 
 
+def _copy(s: StageInput) -> StageInput:
+    return StageInput(s.stage, s.method, s.members, None if s.p is None else s.p.copy(), s.ballot)
+
+
 def _probability_with(initial: list[StageInput], members: list[str]) -> float:
-    stages = [StageInput(s.stage, s.method, s.members, None if s.p is None else s.p.copy(), s.ballot) for s in initial]
+    stages = [_copy(s) for s in initial]
     for m in members:
         _apply(stages, m)
     return float(np.prod([_stage_value(s) for s in stages])) if stages else 1.0
@@ -287,11 +302,12 @@ def _exactness(initial: list[StageInput], switched: list[str], reached: bool, ta
             f"exact: the {len(needed)} members blocking stages without a ballot must all switch, and {k} switches "
             "suffice"
         )
-    against = b.p[:, list(xcols)].sum(axis=1)
-    order = sorted(pool, key=lambda i: (b.p[i, 0], -against[i]))
+    pb: np.ndarray = b.p
+    against = pb[:, list(xcols)].sum(axis=1)
+    order = sorted(pool, key=lambda i: (pb[i, 0], -against[i]))
     best_smaller = order[:free]
     others = order[free:]
-    if not _dominated(b.p, best_smaller, others, xcols):
+    if not _dominated(pb, best_smaller, others, xcols):
         return "greedy", greedy + "the ballot's members are not ordered by dominance, so a smaller set is not excluded"
     p_smaller = _probability_with(initial, needed + [b.members[i] for i in best_smaller])
     if p_smaller > target:
@@ -375,8 +391,8 @@ def _swing(
     si = stage_inputs(
         case, body, on, scenario=scenario, position=position, include_unverified=include_unverified, model=model
     )
-    initial = [StageInput(s.stage, s.method, s.members, None if s.p is None else s.p.copy(), s.ballot) for s in si.stages]
-    stages = [StageInput(s.stage, s.method, s.members, None if s.p is None else s.p.copy(), s.ballot) for s in si.stages]
+    initial = [_copy(s) for s in si.stages]
+    stages = [_copy(s) for s in si.stages]
 
     def total(values: list[float]) -> float:
         return float(np.prod(values)) if values else 1.0
@@ -394,7 +410,9 @@ def _swing(
     base = total(values)
     rows = []
     for m, val in single.items():
-        p_yes = next((float(s.p[s.members.index(m), 0]) for s in initial if s.p is not None and m in s.members), None)
+        p_yes = next(
+            (float(s.p[s.members.index(m), 0]) for s in initial if s.p is not None and m in s.members), None
+        )
         rows.append(
             {
                 "iso3": m,

@@ -43,14 +43,19 @@ __all__ = [
 ]
 
 import datetime as dt
+import hashlib
+import json
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from dialoguelab.cachedir import cache_dir
 from dialoguelab.case import Case
 from dialoguelab.errors import DialoguelabError, InvalidParameterError
 from dialoguelab.membership import idealpoints as ip
@@ -195,7 +200,7 @@ class _Target:
     rc: RollCall
     voters: tuple[str, ...]
     known: np.ndarray
-    classes: list[str]
+    classes: list[str]  # stance classes (empty when the applicant is not the case's)
     Z: np.ndarray
     rule: Rule | None
     organ: str
@@ -213,7 +218,7 @@ def _target(case: Case, rc: RollCall, role: str, names: tuple[str, ...]) -> _Tar
     is_case = rc.applicant == data.applicant.iso3
     secret = ip._secret(case, rc.body, rc.stage)
     Z = ip._covariates(w, rc.body, voters, names, is_case, True, secret)
-    classes = [w.stance_class(v, rc.body) for v in voters] if is_case else []
+    classes: list[str] = [str(w.stance_class(v, rc.body)) for v in voters] if is_case else []
     rule = None
     if rc.stage is not None:
         rule = next(s.rule for s in data.stages[rc.body] if s.id == rc.stage)
@@ -385,8 +390,9 @@ def _summary(table: pd.DataFrame, applicant: str) -> dict[str, Any]:
             out[f"mean_{col}_{m}"] = float(vals.mean()) if len(vals) else None
     own = table[table["applicant"] == applicant]
     out["applicant_votes"] = list(own["vote"])
-    out["outcomes_right_model"] = [v for v, r in zip(own["vote"], own["outcome_right_model"], strict=True) if r]
-    out["outcomes_wrong_model"] = [v for v, r in zip(own["vote"], own["outcome_right_model"], strict=True) if r is False]
+    right = list(zip(own["vote"], own["outcome_right_model"], strict=True))
+    out["outcomes_right_model"] = [v for v, r in right if r]
+    out["outcomes_wrong_model"] = [v for v, r in right if r is False]
     err = (own["expected_yes_model"] - own["yes"]).abs()
     out["max_abs_yes_error_model"] = float(err.max()) if len(err.dropna()) else None
     return out
@@ -467,26 +473,71 @@ def reliability(states: pd.DataFrame, model: str = "model", bins: int = 10) -> p
     return pd.DataFrame(out)
 
 
-def calibration_view(case: Case, position: str | None = None, bins: int = 10) -> dict[str, Any]:
+def _view_path(case: Case, role: str, bins: int) -> Path:
+    """Where a computed calibration view is kept: keyed by the case's content and this code."""
+    h = hashlib.sha256()
+    h.update(f"{case.content_hash}|{role}|{bins}|{json.dumps(ip.PRIOR, sort_keys=True)}".encode())
+    h.update(json.dumps(ip.FIT_OPTIONS, sort_keys=True, default=str).encode())
+    here = Path(__file__).parent
+    for name in ("validation.py", "idealpoints.py", "tally.py", "votes.py"):
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:  # pragma: no cover - a zipped install
+            h.update(name.encode())
+    return cache_dir("membership") / f"validation-{h.hexdigest()[:32]}.json"
+
+
+def calibration_view(
+    case: Case, position: str | None = None, bins: int = 10, *, compute: bool = True
+) -> dict[str, Any]:
     """What the calibration panel and the validation route show: the leave-one-out table, the summary,
     and the reliability diagram of each model (held-out P(yes) against the share that voted yes).
+
+    The result is kept on disk (keyed by the case's content and the model's code); with ``compute=False``
+    a result not yet computed is not computed (``status`` says ``not_computed``), so a page can offer to
+    start the fits (minutes) instead of waiting for them.
 
     Parameters
     ----------
     case : Case
     position : str, optional
     bins : int, default=10
+    compute : bool, default=True
 
     Returns
     -------
     dict
-        ``rows``, ``summary``, ``unpredictable``, ``position`` (as :meth:`Validation.to_dict`) and
-        ``reliability``: model → list of bins (``low``, ``high``, ``n``, ``mean_predicted``, ``observed``);
-        ``rests_on``: the roll calls held out in turn.
+        ``status`` (``ready`` or ``not_computed``); when ready, ``rows``, ``summary``, ``unpredictable``,
+        ``position`` (as :meth:`Validation.to_dict`), ``reliability`` (model → list of bins: ``low``,
+        ``high``, ``n``, ``mean_predicted``, ``observed``), ``rests_on`` (the roll calls held out in
+        turn) and ``states_scored``.
     """
-    v = validate(case, position)
-    out = v.to_dict()
+    if bins < 1:
+        raise InvalidParameterError(f"The 'bins' parameter must be ≥ 1. Got {bins}.")
+    role = case.position_role(position)
+    path = _view_path(case, role, bins)
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
+    if not compute:
+        return {"status": "not_computed", "position": case.position_id(role)}
+    v = validate(case, role)
+    out: dict[str, Any] = {"status": "ready", **v.to_dict()}
     out["reliability"] = {m: reliability(v.states, m, bins).to_dict(orient="records") for m in MODELS}
     out["rests_on"] = sorted({r for f in v.folds for r in f.held_out})
     out["states_scored"] = int(len(v.states))
+    out = json.loads(json.dumps(out, default=_plain))
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(out), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:  # a read-only cache costs a recomputation next time
+        tmp.unlink(missing_ok=True)
     return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item()
+    return str(value)

@@ -385,8 +385,9 @@ class AdmissionResult:
 
     ``model`` says which vote model gave the ballot stages' probabilities and ``rests_on`` which roll
     calls it was fitted on (``model_label`` says both in words); ``class_probabilities`` holds the class
-    model's vectors when that model was used (empty otherwise). ``basis`` is ``vote_model`` or ``declared_positions`` when every modelled stage used that method,
-    ``mixed`` otherwise (``not_modelled`` when no stage is modelled); ``label`` says it in words.
+    model's vectors when that model was used (empty otherwise). ``basis`` is ``vote_model`` or
+    ``declared_positions`` when every modelled stage used that method, ``mixed`` otherwise
+    (``not_modelled`` when no stage is modelled); ``label`` says it in words.
     """
 
     body: str
@@ -433,7 +434,9 @@ def _vote_model(case: Case, position: str, model: str, probs_key: str | None) ->
     """Which vote model applies, its parameters, and what it rests on."""
     if probs_key is not None:
         probs = {k: tuple(v) for k, v in json.loads(probs_key).items()}
-        return _VoteModel(None, probs, MODEL_CLASS, [], "class model with the probabilities given")  # type: ignore[arg-type]
+        return _VoteModel(
+            None, probs, MODEL_CLASS, [], "class model with the probabilities given"  # type: ignore[arg-type]
+        )
     if model == MODEL_IDEAL_POINTS:
         f = idealpoints.fit(case, position, laplace=False)
         if f"admission:{case.applicant.iso3}" in f.groups:
@@ -1027,7 +1030,9 @@ def _fit_persistent(obs: list[_Obs], prior: float) -> tuple[np.ndarray, float]:
     return theta, ll
 
 
-def _observations(case: Case, position: str, in_model: bool = False, exclude: frozenset[str] = frozenset()) -> list[_Obs]:
+def _observations(
+    case: Case, position: str, in_model: bool = False, exclude: frozenset[str] = frozenset()
+) -> list[_Obs]:
     """The class model's tallies: rows with ``calibration=true`` (or, with ``in_model``, every admission
     roll call of the applicant the per-state model uses whose stage's organ is modelled), minus ``exclude``."""
     data = membership_data(case)

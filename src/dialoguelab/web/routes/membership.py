@@ -208,10 +208,17 @@ def api_swing(case: CaseDep, body: BodyParam, toggles: WhatIfDep, date: DayParam
 
 
 @router.get("/api/v1/rollcalls/validate", summary="Leave-one-out validation of the vote model")
-def api_rollcalls_validate(case: CaseDep, position: PositionParam = None) -> dict[str, Any]:
+def api_rollcalls_validate(
+    case: CaseDep, position: PositionParam = None,
+    compute: Annotated[bool, Query(description="compute it if it is not yet computed (every fold is fitted: "
+                                               "minutes); false: answer at once, status not_computed")] = True,
+) -> Any:
     """Each admission roll call predicted from a fit on the others, scored beside the rule "recogniser ⇒ yes"
-    and the class model; reliability diagrams of the held-out per-state predictions. The first call fits
-    every fold (minutes); the fits are kept on disk."""
+    and the class model; reliability diagrams of the held-out per-state predictions (kept on disk once
+    computed). Not yet computed and ``compute=false``: 202 with ``status: not_computed`` (not cached)."""
+    from fastapi.responses import JSONResponse
+
     from dialoguelab.membership.validation import calibration_view
 
-    return jsonable(calibration_view(case, position))
+    view = jsonable(calibration_view(case, position, compute=compute))
+    return JSONResponse(view, status_code=200 if view.get("status") == "ready" else 202)

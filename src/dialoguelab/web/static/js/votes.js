@@ -59,8 +59,22 @@
     var sec = document.getElementById("calibration-panel");
     if (!sec) { return; }
     var status = document.getElementById("calibration-status");
-    var url = "/api/v1/rollcalls/validate" + (sec.dataset.position ? "?position=" + encodeURIComponent(sec.dataset.position) : "");
-    getJSON(url).then(function (r) {
+    var button = document.getElementById("calibration-compute");
+    var url = function (compute) {
+      var q = new URLSearchParams();
+      if (sec.dataset.position) { q.set("position", sec.dataset.position); }
+      q.set("compute", compute ? "true" : "false");
+      return "/api/v1/rollcalls/validate?" + q.toString();
+    };
+    var show = function (r) {
+      if (r.status !== "ready") {
+        status.textContent = "The leave-one-out validation has not been computed for this version of the case yet.";
+        status.dataset.status = r.status;
+        button.hidden = false;
+        status.setAttribute("aria-busy", "false");
+        return;
+      }
+      button.hidden = true;
       var names = { model: "per-state model", rule: "rule: recogniser ⇒ yes", "class": "class model" };
       var traces = [{ type: "scatter", mode: "lines", name: "perfect calibration", x: [0, 1], y: [0, 1],
         line: { dash: "dot", color: "#888" }, hoverinfo: "skip" }];
@@ -78,6 +92,7 @@
           yaxis: { title: { text: "share that voted yes" }, range: [0, 1] }, legend: { orientation: "h", y: -0.3 } }), DL.plotConfig);
       }
       var tbody = document.querySelector("#calibration-table tbody");
+      tbody.textContent = "";
       r.rows.forEach(function (row) {
         var tr = document.createElement("tr");
         tr.dataset.vote = row.vote;
@@ -102,11 +117,20 @@
       document.getElementById("reliability-caption").textContent = "Held-out P(yes) of " + r.states_scored +
         " published state votes in bins of 0.1, against the share that voted yes (position: " + r.position + ").";
       status.textContent = "Leave-one-out validation of " + r.rows.length + " held-out roll calls.";
+      status.dataset.status = "ready";
       status.setAttribute("aria-busy", "false");
-    }).catch(function (err) {
+    };
+    var fail = function (err) {
       status.textContent = "Could not load the validation: " + err.message;
       status.setAttribute("aria-busy", "false");
+    };
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      status.setAttribute("aria-busy", "true");
+      status.textContent = "Fitting every fold (minutes)…";
+      getJSON(url(true)).then(show).catch(fail).then(function () { button.disabled = false; });
     });
+    getJSON(url(false)).then(show).catch(fail);
   };
 
   var start = function () { swingPanel(); calibrationPanel(); };
