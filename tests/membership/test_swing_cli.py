@@ -50,3 +50,17 @@ def test_rollcalls_validate_prints_one_row_per_held_out_vote(monkeypatch, cheap_
     for m in V.MODELS:
         assert {f"brier_{m}", f"log_loss_{m}", f"expected_yes_{m}", f"outcome_right_{m}"} <= set(row)
     assert set(out["unpredictable"]) == set(why)
+
+
+def test_report_section_shows_every_body_from_one_call():
+    from dialoguelab.membership.swing import swing_report
+    from dialoguelab.report import _env
+
+    rep = swing_report(KOSOVO, "2024-06-01")
+    assert {b["body"] for b in rep["bodies"]} == set(KOSOVO.world.bodies)
+    unesco = next(b for b in rep["bodies"] if b["body"] == "unesco")
+    want = swing(KOSOVO, "unesco", "2024-06-01")
+    assert unesco["probability"] == want.probability and unesco["statement"] == want.statement
+    html = _env().get_template("_swing.html").render(swing=rep, applicant="Kosovo")
+    assert html.count("<tr><td>") == len(rep["bodies"])
+    assert want.statement in html and "ideal-point model" in html

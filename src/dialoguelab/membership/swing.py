@@ -25,7 +25,7 @@ the best any smaller set reaches. Otherwise the set is a greedy upper bound on t
 
 from __future__ import annotations
 
-__all__ = ["SwingResult", "switch_probabilities", "swing"]
+__all__ = ["SwingResult", "switch_probabilities", "swing", "swing_report"]
 
 import datetime as dt
 import math
@@ -452,3 +452,49 @@ def _swing(
         si.body, si.date, si.position, si.scenario, base, states, switched if reached else [], path, reached,
         method, statement, si.model, si.model_label, si.rests_on,
     )
+
+
+def swing_report(case: Case, on: dt.date | str | None = None, top: int = 5) -> dict[str, Any]:
+    """The report's section "Whose vote is needed": every body's swing analysis on a day (default today).
+
+    Parameters
+    ----------
+    case : Case
+    on : date or str, optional
+    top : int, default=5
+        Members listed per body, largest gain first.
+
+    Returns
+    -------
+    dict
+        ``bodies``: per body ``body``, ``probability``, ``top`` (iso3, name, probability after the switch,
+        gain), ``smallest_set``, ``method``, ``statement``; ``model_label`` and ``rests_on`` (what the
+        probabilities rest on); ``note`` when the case has no membership data.
+    """
+    from dialoguelab.errors import DialoguelabError
+    from dialoguelab.membership.data import membership_data
+
+    if top < 1:
+        raise InvalidParameterError(f"The 'top' parameter must be ≥ 1. Got {top}.")
+    try:
+        bodies = list(membership_data(case).bodies)
+    except DialoguelabError as exc:
+        return {"bodies": [], "note": f"not available: {exc}", "model_label": "", "rests_on": []}
+    out = []
+    label, rests_on = "", []
+    for b in bodies:
+        r = swing(case, b, on)
+        label, rests_on = r.model_label, r.rests_on
+        out.append(
+            {
+                "body": r.body,
+                "date": r.date,
+                "probability": r.probability,
+                "top": r.states.head(top)[["iso3", "name", "probability_after", "gain"]].to_dict(orient="records"),
+                "smallest_set": r.smallest_set,
+                "path": r.path,
+                "method": r.method,
+                "statement": r.statement,
+            }
+        )
+    return {"bodies": out, "note": None, "model_label": label, "rests_on": rests_on}
