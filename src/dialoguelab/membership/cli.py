@@ -12,17 +12,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from dialoguelab.clikit import CASE_HELP, load, print_json, run_or_exit
+from dialoguelab.clikit import CASE_HELP, load, one_format, print_json, run_or_exit
+from dialoguelab.output import Column, emit_table, stderr, stdout
 
 T = TypeVar("T")
-_out = Console(soft_wrap=True)
-_err = Console(stderr=True)
+_out = stdout
+_err = stderr
 
 CaseOpt = typer.Option(None, "--case", help=CASE_HELP)
 JsonOpt = typer.Option(False, "--json", help="Print JSON instead of tables.")
+CsvOpt = typer.Option(False, "--csv", help="Print CSV instead of a table.")
+ParquetOpt = typer.Option(None, "--parquet", help="Write the table to this Parquet file.")
 PositionOpt = typer.Option(
     None,
     "--position",
@@ -36,13 +37,57 @@ _run = run_or_exit
 _json = print_json
 
 
-def _frame(df: Any, title: str) -> None:
-    t = Table(title=title)
-    for c in df.columns:
-        t.add_column(str(c))
-    for row in df.itertuples(index=False):
-        t.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row])
-    _out.print(t)
+#: how each listing prints as a table (--json, --csv and --parquet carry every field)
+_SCENARIO_COLUMNS = [
+    Column("body", kind="id"),
+    Column("baseline_probability", header="P base", kind="prob"),
+    Column("scenario_probability", header="P scenario", kind="prob"),
+    Column("baseline_passed", header="passes base", kind="bool", priority=1),
+    Column("scenario_passed", header="passes scenario", kind="bool", priority=1),
+    Column("baseline_blocking", header="blocking (base)", priority=2),
+    Column("scenario_blocking", header="blocking (scenario)", priority=2),
+    Column("probability_basis", header="basis", priority=3),
+]
+_SERIES_COLUMNS = [
+    Column("date", kind="id"),
+    Column("body", kind="id"),
+    Column("probability", header="P", kind="prob"),
+    Column("passed", header="passes", kind="bool", priority=1),
+    Column("recognizers", header="recognising", kind="int", priority=1),
+    Column("probability_basis", header="basis", priority=2),
+]
+_LEVERAGE_COLUMNS = [
+    Column("date", kind="id"),
+    Column("body", kind="id"),
+    Column("veto_player", header="veto player", kind="bool"),
+    Column("blocking", kind="bool"),
+    Column("pivotal", kind="bool"),
+    Column("passed", header="passes", kind="bool", priority=1),
+]
+_POWER_COLUMNS = [
+    Column("member", kind="id"),
+    Column("name"),
+    Column("shapley_shubik", header="Shapley-Shubik", kind="float"),
+    Column("banzhaf", header="Banzhaf", kind="float"),
+    Column("type", priority=1),
+    Column("banzhaf_absolute", header="Banzhaf (absolute)", kind="float", priority=2),
+]
+_POWER_TYPE_COLUMNS = [
+    Column("type"),
+    Column("players", kind="int"),
+    Column("shapley_shubik_exact", header="Shapley-Shubik", kind="fraction"),
+    Column("banzhaf_exact", header="Banzhaf", kind="fraction"),
+]
+_RECOGNITION_COLUMNS = [
+    Column("iso3", header="ISO", kind="id"),
+    Column("state"),
+    Column("status", kind="id"),
+    Column("recognized_on", header="recognised", kind="id", priority=1),
+    Column("withdrawal_claimed_on", header="withdrawal claimed", kind="id", priority=2),
+    Column("verified", kind="bool", priority=3),
+    Column("applicant_position", header="applicant's position", priority=4),
+    Column("sources", priority=5),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -219,6 +264,8 @@ def register(app: typer.Typer) -> None:
         position: str = PositionOpt,
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
+        as_csv: bool = CsvOpt,
+        parquet: Path | None = ParquetOpt,
     ) -> None:
         """Compare every body's outcome and admission probability, baseline against a scenario.
 
@@ -227,11 +274,12 @@ def register(app: typer.Typer) -> None:
         from dialoguelab.membership.scenarios import load_scenario
         from dialoguelab.membership.whatif import compare
 
+        one_format(as_json, as_csv, parquet)
         df = _run(lambda: compare(load(case), load_scenario(file), on, position=position))
-        if as_json:
-            _json(df.to_dict(orient="records"))
-            return
-        _frame(df, f"Scenario {file.name}")
+        emit_table(
+            df, title=f"Scenario {file.name}", as_json=as_json, as_csv=as_csv, parquet=parquet,
+            columns=_SCENARIO_COLUMNS,
+        )
 
     @app.command("series")
     def series_cmd(
@@ -242,6 +290,8 @@ def register(app: typer.Typer) -> None:
         position: str = PositionOpt,
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
+        as_csv: bool = CsvOpt,
+        parquet: Path | None = ParquetOpt,
     ) -> None:
         """Admission probability per body, month by month (baseline or a scenario).
 
@@ -254,11 +304,12 @@ def register(app: typer.Typer) -> None:
             sc = load_scenario(scenario) if scenario else None
             return series(load(case), list(org) or None, scenario=sc, start=start, end=end, position=position)
 
+        one_format(as_json, as_csv, parquet)
         df = _run(go)
-        if as_json:
-            _json(df.to_dict(orient="records"))
-            return
-        _frame(df, "Admission probability by month")
+        emit_table(
+            df, title="Admission probability by month", as_json=as_json, as_csv=as_csv, parquet=parquet,
+            columns=_SERIES_COLUMNS,
+        )
 
     @app.command("leverage")
     def leverage_cmd(
@@ -269,6 +320,8 @@ def register(app: typer.Typer) -> None:
         position: str = PositionOpt,
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
+        as_csv: bool = CsvOpt,
+        parquet: Path | None = ParquetOpt,
     ) -> None:
         """Where and when an actor is a veto player, blocks, or is pivotal (and under a scenario).
 
@@ -281,11 +334,12 @@ def register(app: typer.Typer) -> None:
             sc = load_scenario(scenario) if scenario else None
             return leverage(load(case), actor, start=start, end=end, scenario=sc, position=position)
 
+        one_format(as_json, as_csv, parquet)
         df = _run(go)
-        if as_json:
-            _json(df.to_dict(orient="records"))
+        if as_json or as_csv or parquet:
+            emit_table(df, as_json=as_json, as_csv=as_csv, parquet=parquet)
             return
-        _frame(df[df.member], f"Leverage of {actor}")
+        emit_table(df[df.member], title=f"Leverage of {actor} (bodies it belongs to)", columns=_LEVERAGE_COLUMNS)
 
     @app.command("power")
     def power_cmd(
@@ -294,6 +348,8 @@ def register(app: typer.Typer) -> None:
         by_type: bool = typer.Option(False, "--by-type", help="One row per type of symmetric players."),
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
+        as_csv: bool = CsvOpt,
+        parquet: Path | None = ParquetOpt,
     ) -> None:
         """Exact Shapley–Shubik and Banzhaf indices of a body's admission game.
 
@@ -301,16 +357,12 @@ def register(app: typer.Typer) -> None:
         """
         from dialoguelab.membership.power import body_power
 
+        one_format(as_json, as_csv, parquet)
         df = _run(lambda: body_power(load(case), org, on, by_type=by_type))
-        if as_json:
-            _json(df.to_dict(orient="records"))
-            return
-        cols = (
-            [c for c in df.columns if not c.endswith("_exact") and c != "swings"]
-            if not by_type
-            else df.columns
+        emit_table(
+            df, title=f"Power indices: {org}", as_json=as_json, as_csv=as_csv, parquet=parquet,
+            columns=_POWER_TYPE_COLUMNS if by_type else _POWER_COLUMNS,
         )
-        _frame(df[list(cols)], f"Power indices: {org}")
 
     @app.command("recognitions")
     def recognitions_cmd(
@@ -319,6 +371,8 @@ def register(app: typer.Typer) -> None:
         include_unverified: bool = UnverifiedOpt,
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
+        as_csv: bool = CsvOpt,
+        parquet: Path | None = ParquetOpt,
     ) -> None:
         """Recognition of the applicant state by state on a date, under a position on withdrawals.
 
@@ -326,10 +380,10 @@ def register(app: typer.Typer) -> None:
         """
         from dialoguelab.membership.api import recognitions
 
+        one_format(as_json, as_csv, parquet)
         df = _run(
             lambda: recognitions(load(case), on, position=position, include_unverified=include_unverified)
         )
-        if as_json:
-            _json(df.to_dict(orient="records"))
-            return
-        _frame(df.drop(columns=["sources"]), "Recognitions")
+        emit_table(
+            df, title="Recognitions", as_json=as_json, as_csv=as_csv, parquet=parquet, columns=_RECOGNITION_COLUMNS
+        )
