@@ -49,7 +49,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-Kind = Literal["auto", "text", "id", "int", "float", "prob", "signed", "bool", "fraction"]
+Kind = Literal["auto", "text", "ids", "id", "int", "float", "prob", "signed", "bool", "fraction"]
 
 #: kinds printed on one line, never wrapped
 _NO_WRAP = {"id", "int", "float", "prob", "signed", "bool", "fraction"}
@@ -95,7 +95,8 @@ class Column:
     priority : int, default=0
         0: always shown; 1, 2, …: shown, lowest first, while the table fits the terminal.
     kind : str, default="auto"
-        ``text`` (wrapped between words), ``id`` (never wrapped), ``int``, ``float`` (three
+        ``text`` (wrapped between words), ``ids`` (a list of ids, wrapped between them, none ever
+        shortened), ``id`` (never wrapped), ``int``, ``float`` (three
         significant digits), ``prob`` (a percentage), ``signed`` (``+1.23``), ``bool`` (yes/no),
         ``fraction`` (an exact ``"p/q"`` shown as a decimal), or ``auto`` (from the values).
     min_width : int, default=0
@@ -204,7 +205,7 @@ def format_value(v: Any, kind: Kind = "text") -> str:
     """
     v = _plain(v)
     if isinstance(v, list | tuple | set | frozenset):
-        return ", ".join(format_value(x, "text" if kind in ("auto", "bool") else kind) for x in v)
+        return ", ".join(format_value(x, "text" if kind in ("auto", "bool", "ids") else kind) for x in v)
     if _is_missing(v):
         return ""
     if kind == "bool" or isinstance(v, bool):
@@ -314,8 +315,14 @@ class _Prepared:
     cells: list[str]
     aboves: list[str]
     wrap: bool
-    natural: int  # width that shows every cell on one line (header included)
-    floor: int  # narrowest width that breaks no word
+    natural: int  # the width that shows every cell on one line (header included)
+    floor: int  # the narrowest width that breaks no word and keeps ids whole (long words capped)
+
+
+#: a wrapped column's narrowest width counts words up to this long; longer ones are shortened with …
+_WORD_CAP = 40
+#: the narrowest a wrapped column is squeezed to when even the priority-0 columns do not fit
+_SQUEEZE = 8
 
 
 def _longest_word(texts: Sequence[str]) -> int:
@@ -331,15 +338,14 @@ def _prepare(col: Column, rows: list[dict[str, Any]]) -> _Prepared:
     lines = [ln for c in cells for ln in c.splitlines()] or [""]
     natural = max([cell_len(col.label)] + [cell_len(ln) for ln in lines] + [cell_len(a) for a in aboves])
     if wrap:
-        floor = max(_longest_word(lines), _longest_word([col.label]), min(col.min_width, natural))
-        floor = max(floor, max((cell_len(a) for a in aboves), default=0))
+        words = max(_longest_word(lines), _longest_word([col.label]))
+        if kind != "ids":
+            words = min(words, max(_WORD_CAP, col.min_width))
+        ids = max((cell_len(a) for a in aboves), default=0)  # an id above the text is never cut
+        floor = max(words, ids, min(col.min_width, natural))
     else:
         floor = natural
     return _Prepared(col, kind, cells, aboves, wrap, natural, floor)
-
-
-#: a wrapped column's narrowest width is capped here; longer words are shortened with …
-_WORD_CAP = 40
 
 
 def _overhead(n: int) -> int:
@@ -348,22 +354,35 @@ def _overhead(n: int) -> int:
 
 def _choose(prepared: list[_Prepared], width: int) -> list[int]:
     """Indices of the columns shown at ``width``: priority 0, then the others in priority order as they fit."""
-    floors = [min(p.floor, max(_WORD_CAP, p.col.min_width)) if p.wrap else p.floor for p in prepared]
     chosen = [i for i, p in enumerate(prepared) if p.col.priority <= 0]
     rest = sorted(
         (i for i, p in enumerate(prepared) if p.col.priority > 0), key=lambda i: (prepared[i].col.priority, i)
     )
     for i in rest:
         trial = [*chosen, i]
-        if sum(floors[j] for j in trial) + _overhead(len(trial)) <= width:
+        if sum(prepared[j].floor for j in trial) + _overhead(len(trial)) <= width:
             chosen = trial
     return sorted(chosen)
 
 
 def _widths(shown: list[_Prepared], width: int) -> list[int]:
-    """Each shown column's width: its floor, then the spare width shared out, smallest needs first."""
-    widths = [min(p.floor, max(_WORD_CAP, p.col.min_width)) if p.wrap else p.floor for p in shown]
+    """Each shown column's width: its floor, then the spare width shared out, smallest needs first.
+
+    When even the floors do not fit (a very narrow terminal), wrapped columns are squeezed first (their
+    long words are then shortened with …), then the widest columns, which Rich ends with ….
+    """
+    widths = [p.floor for p in shown]
     spare = width - _overhead(len(shown)) - sum(widths)
+    if spare < 0:
+        for i in sorted(range(len(shown)), key=lambda i: -widths[i]):
+            if shown[i].wrap and spare < 0:
+                cut = min(-spare, max(widths[i] - _SQUEEZE, 0))
+                widths[i] -= cut
+                spare += cut
+        while spare < 0 and max(widths) > _SQUEEZE:
+            widths[widths.index(max(widths))] -= 1
+            spare += 1
+        return widths
     needy = sorted(
         (i for i, p in enumerate(shown) if p.natural > widths[i]), key=lambda i: shown[i].natural - widths[i]
     )

@@ -29,17 +29,17 @@ def _who(row: dict[str, Any]) -> str:
 #: an event per row: date and type stacked, the id above its summary (whole at 80 columns), then
 #: who acted on whom, the footnotes and the citations as the width allows
 EVENT_COLUMNS = [
-    Column("type", header="date / type", above="date"),
+    Column("type", header="date/type", above="date"),
     Column("summary", header="event", above="id", min_width=30),
-    Column("source_actors", header="source → target", priority=1, value=_who),
+    Column("source_actors", header="source → target", kind="ids", priority=1, value=_who),
     Column("footnotes", header="fn", priority=2),
-    Column("citations", header="citations", priority=3),
+    Column("citations", header="citations", kind="ids", priority=3),
 ]
 QUOTATION_COLUMNS = [
     Column("date", kind="id"),
     Column("text", header="quotation", above="id", min_width=30),
     Column("speaker_name", header="speaker", priority=1),
-    Column("citations", priority=2),
+    Column("citations", kind="ids", priority=2),
     Column("context", priority=3),
 ]
 
@@ -263,13 +263,12 @@ def register(app: typer.Typer) -> None:
             as_csv=as_csv,
             parquet=parquet,
             columns=[
-                Column("id", kind="id"),
                 Column("status", kind="id"),
-                Column("text", min_width=30),
+                Column("text", header="source", above="id", min_width=30),
                 Column("n_events", header="events", kind="int", priority=1),
                 Column("kind", priority=2),
                 Column("urls", header="URLs", priority=3),
-                Column("events", header="event ids", priority=4),
+                Column("events", header="event ids", kind="ids", priority=4),
             ],
         )
 

@@ -24,7 +24,7 @@ _SERIES_COLUMNS = [
     Column("lo", header="95% low", kind="signed"),
     Column("hi", header="95% high", kind="signed"),
     Column("sparse", kind="bool", priority=1),
-    Column("events", header="event ids", priority=2, min_width=30),
+    Column("events", header="event ids", kind="ids", priority=2, min_width=30),
 ]
 _CHANGEPOINT_COLUMNS = [
     Column("series", kind="id"),
