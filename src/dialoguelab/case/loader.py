@@ -95,8 +95,8 @@ def resolve_case_path(path: str | Path | None) -> Path:
     if path is None:
         return builtin_case_path()
     p = Path(path).expanduser()
-    if not p.exists() and isinstance(path, str) and "/" not in path and (_cases_dir() / path / "case.yaml").is_file():
-        return _cases_dir() / path
+    if not p.exists() and len(p.parts) == 1 and (_cases_dir() / p.name / "case.yaml").is_file():
+        return _cases_dir() / p.name
     return p.resolve()
 
 
@@ -367,6 +367,8 @@ class CheckReport:
     counts: dict[str, int]
     paper: Path | None
     locators_checked: int
+    #: whether case.yaml names a paper (a case built from outside documents only has none)
+    paper_expected: bool = True
 
     @property
     def ok(self) -> bool:
@@ -726,7 +728,7 @@ _LATEST: dict[str, tuple[tuple[tuple[str, int, int, int], ...], Case]] = {}
 
 
 def load_case(path: str | Path | None = None) -> Case:
-    """Load and validate a case folder (default: the installed default case).
+    """Load and validate a case folder or an installed case by name (default: the installed default case).
 
     Calling it again is cheap: when no file of the case changed (same sizes, times and inodes), the case
     already loaded is returned; when one did, the new version is read (a server calling it per request
@@ -840,5 +842,6 @@ def check_case(path: str | Path | None = None, paper: str | Path | None = None) 
     if case is not None:
         for name in ("actors", "sources", "events", "quotations", "agreements", "documents"):
             counts[name] = len(getattr(case, name))
-    return CheckReport(root, problems, counts, found, n_loc)
+    expected = case is not None and case.meta.paper is not None
+    return CheckReport(root, problems, counts, found, n_loc, expected)
 
