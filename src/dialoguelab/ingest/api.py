@@ -118,6 +118,8 @@ def ingest(
         max_bytes=max_bytes,
     )
     if not batch.results:
+        if len(batch.errors) == 1:  # one document, one error: its own message says where and what to do
+            raise DocumentError(batch.errors[0][1])
         raise DocumentError("no document could be ingested:\n" + "\n".join(f"  {e}" for _, e in batch.errors))
     review_file = None
     if out is not None:
