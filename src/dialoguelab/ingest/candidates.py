@@ -374,11 +374,17 @@ def extract_candidates(
         "non_event_dates": 0,
         "dated_sentences_without_actor": 0,
         "locators_invalid": 0,
+        "headings": 0,
     }
     last_absolute: DateMention | None = None
     for para in doc.paragraphs:
         text = para.text
         if not text.strip():
+            continue
+        if para.heading:
+            # a title names a section ("Serbia and the UN in 2023"); the events are in the sentences below
+            stats["headings"] += 1
+            sentences_for_new += [(text[a:b], para.line_at(a)) for a, b in split_sentences(text)]
             continue
         all_mentions = find_dates(text)
         stats["date_mentions"] += len(all_mentions)

@@ -186,7 +186,10 @@ class Paragraph:
     """A paragraph of body text with markers removed and a map back to the document's lines.
 
     ``origin[i]`` is ``(line, column)`` of character ``i`` of :attr:`text` in the document's text
-    (1-based line, 0-based column); joining spaces map to the end of the preceding line.
+    (1-based line, 0-based column); joining spaces map to the end of the preceding line. ``heading`` is
+    true for a title: a line on its own that is short, has no closing punctuation and is followed by a
+    capitalised line (text and PDF), or an ``<h1>``–``<h6>`` element (HTML). A heading names a section;
+    it is not a sentence that reports an event.
     """
 
     index: int
@@ -194,6 +197,7 @@ class Paragraph:
     text: str
     origin: Origin
     markers: tuple[Marker, ...] = ()
+    heading: bool = False
 
     @property
     def first_line(self) -> int:
@@ -640,13 +644,13 @@ def parse_text(
 
 def _paragraphs(
     body: list[tuple[int, str]], breaks_after: set[int], page_starts: list[int]
-) -> list[tuple[int, list[tuple[int, int, str]]]]:
-    """Group body lines into paragraphs: ``(page, [(line, col, text)])``."""
+) -> list[tuple[int, list[tuple[int, int, str]], bool]]:
+    """Group body lines into paragraphs: ``(page, [(line, col, text)], is a heading)``."""
     lengths = [len(r.strip()) for _, r in body if r.strip()]
     width = (
         statistics.quantiles(lengths, n=10)[8] if len(lengths) >= 10 else (max(lengths) if lengths else 80)
     )
-    out: list[tuple[int, list[tuple[int, int, str]]]] = []
+    out: list[tuple[int, list[tuple[int, int, str]], bool]] = []
     cur: list[tuple[int, int, str]] = []
 
     def page_of(line: int) -> int:
@@ -665,15 +669,15 @@ def _paragraphs(
             and not stripped.endswith((",", "–", "-"))
         )
         if heading and cur:
-            out.append((page_of(cur[0][0]), cur))
+            out.append((page_of(cur[0][0]), cur, False))
             cur = []
         cur.append((n, col, stripped))
         ends = short and bool(_TERMINAL.search(stripped)) and k not in breaks_after
         if heading or ends:
-            out.append((page_of(cur[0][0]), cur))
+            out.append((page_of(cur[0][0]), cur, heading))  # a heading is always a paragraph of one line
             cur = []
     if cur:
-        out.append((page_of(cur[0][0]), cur))
+        out.append((page_of(cur[0][0]), cur, False))
     return out
 
 
@@ -682,7 +686,7 @@ _MARKER_AFTER_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(\d{1,3})(?=[\s,.;:)
 
 
 def _attach_markers(
-    paras: list[tuple[int, list[tuple[int, int, str]]]], known: set[int]
+    paras: list[tuple[int, list[tuple[int, int, str]], bool]], known: set[int]
 ) -> tuple[list[Paragraph], list[int]]:
     """Build paragraphs, find footnote markers in document order and remove them from the text.
 
@@ -693,7 +697,7 @@ def _attach_markers(
     expected = 1
     result: list[Paragraph] = []
     seen: set[int] = set()
-    for idx, (page, pieces) in enumerate(paras):
+    for idx, (page, pieces, heading) in enumerate(paras):
         text_parts: list[str] = []
         origin = Origin()
         for j, (line, col, s) in enumerate(pieces):
@@ -731,7 +735,7 @@ def _attach_markers(
             pos = end
         text_chars.append(raw[pos:])
         new_origin.extend_slice(origin, pos, len(origin))
-        result.append(Paragraph(idx, page, "".join(text_chars), new_origin, tuple(markers)))
+        result.append(Paragraph(idx, page, "".join(text_chars), new_origin, tuple(markers), heading))
     missing = sorted(n for n in seen if n not in known)
     return result, missing
 
@@ -762,12 +766,14 @@ class _HTMLText(HTMLParser):
         "figcaption",
     }
     SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav"}
+    HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, str | None]] = []  # (text, footnote-id number or None)
+        self.blocks: list[tuple[str, str | None, bool]] = []  # (text, footnote-id number or None, heading)
         self.buf: list[str] = []
         self.skip = 0
+        self.in_heading = 0
         self.in_sup = 0
         self.fn_stack: list[tuple[str, str | None]] = []
         self.current_fn: str | None = None
@@ -775,7 +781,7 @@ class _HTMLText(HTMLParser):
     def _flush(self) -> None:
         text = re.sub(r"\s+", " ", "".join(self.buf)).strip()
         if text:
-            self.blocks.append((text, self.current_fn))
+            self.blocks.append((text, self.current_fn, self.in_heading > 0))
         self.buf = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -786,6 +792,8 @@ class _HTMLText(HTMLParser):
         m = re.fullmatch(r"(?:fn|footnote|note|ftn)[-_:]?(\d{1,3})", ident, re.IGNORECASE)
         if tag in self.BLOCK:
             self._flush()
+        if tag in self.HEADINGS:
+            self.in_heading += 1
         if m:
             self._flush()
             self.fn_stack.append((tag, self.current_fn))
@@ -803,6 +811,8 @@ class _HTMLText(HTMLParser):
             self.buf.append("\x02")
         if tag in self.BLOCK:
             self._flush()
+        if tag in self.HEADINGS:
+            self.in_heading = max(0, self.in_heading - 1)
         if self.fn_stack and self.fn_stack[-1][0] == tag:
             self._flush()
             _, self.current_fn = self.fn_stack.pop()
@@ -826,11 +836,11 @@ def parse_html(
     except Exception as exc:  # html.parser is lenient; this guards odd input
         raise DocumentError(f"{shown} is not readable HTML ({exc}).") from None
     parser._flush()
-    _check_line_lengths([b for b, _ in parser.blocks], shown, max_line_chars, what="block")
+    _check_line_lengths([b for b, _, _ in parser.blocks], shown, max_line_chars, what="block")
     lines: list[str] = []
     paragraphs: list[Paragraph] = []
     footnotes: dict[int, Footnote] = {}
-    for text_block, fn in parser.blocks:
+    for text_block, fn, heading in parser.blocks:
         if fn is not None:
             body = (
                 re.sub(r"^\s*\x01?\s*\d{1,3}\s*\x02?[.)]?\s*", "", text_block)
@@ -866,7 +876,7 @@ def parse_html(
         chunk = text_block[pos:]
         clean.append(chunk)
         origin.append_run(line_no, col, len(chunk))
-        paragraphs.append(Paragraph(len(paragraphs), 1, "".join(clean), origin, tuple(markers)))
+        paragraphs.append(Paragraph(len(paragraphs), 1, "".join(clean), origin, tuple(markers), heading))
     if not paragraphs and not footnotes:
         raise DocumentError(f"{shown} has no readable text (an HTML page with no paragraphs).")
     sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
