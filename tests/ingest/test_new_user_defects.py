@@ -12,8 +12,11 @@ The document below is the kind they ingested (a short news digest). Each test fa
 
 from __future__ import annotations
 
+import pytest
+
 from dialoguelab.ingest.actors import Gazetteer
 from dialoguelab.ingest.candidates import Candidate, extract_candidates
+from dialoguelab.ingest.classify import classify
 from dialoguelab.ingest.document import parse_html, parse_text
 
 DIGEST = """Serbia and the UN seat in 2023
@@ -58,3 +61,59 @@ def test_a_short_last_line_of_a_sentence_is_not_a_heading(seed_gazetteer: Gazett
         "Kosovo welcomed it on March 19, 2023, in a statement issued by its government late.\n"
     )
     assert [c.line for c in candidates(text, seed_gazetteer).values()] == [1, 3]
+
+
+# ------------------------------------------------------------------------------------- negation
+
+
+@pytest.mark.parametrize(
+    "clause, expected",
+    [
+        ("Vučić said that Serbia would not agree to a UN seat for Kosovo", "REJECT"),
+        ("Serbia will never accept Kosovo's membership", "REJECT"),
+        ("Russia did not support the resolution", "REJECT"),
+        ("Serbia refused to sign the agreement", "REJECT"),
+        ("Russia did not veto the resolution, which the Council adopted", "AGREE"),  # a negated act did not happen
+        ("Serbia and Kosovo agreed on the plan", "AGREE"),
+        ("Serbia not only signed the plan but praised it", "AGREE"),  # "not only" does not negate
+    ],
+)
+def test_a_negated_trigger_does_not_report_its_event(
+    seed_gazetteer: Gazetteer, clause: str, expected: str
+) -> None:
+    c = classify(clause, seed_gazetteer.find(clause), seed_gazetteer.actor_types)
+    assert c.type is not None and c.type.value == expected, c
+
+
+def test_the_no_un_seat_statement_is_typed_reject(seed_gazetteer: Gazetteer) -> None:
+    c = candidates(DIGEST, seed_gazetteer)[3]
+    assert c.type == "REJECT" and c.trigger == "not agree"
+    assert c.source_actors[0] == "aleksandar-vucic"
+
+
+# ---------------------------------------------------------------------------------------- roles
+
+
+def test_the_object_of_an_active_verb_is_its_target(seed_gazetteer: Gazetteer) -> None:
+    c = candidates(DIGEST, seed_gazetteer)[5]
+    assert c.type == "ASSAULT"
+    assert c.source_actors == [] and c.target_actors == ["kosovo"]  # "armed Serbs" is not in the case
+    assert "unknown actor" in c.summary
+
+
+@pytest.mark.parametrize(
+    "clause, source, target",
+    [
+        ("armed Serbs attacked Kosovo police", [], ["kosovo"]),
+        ("Serbia attacked Kosovo police", ["serbia"], ["kosovo"]),
+        ("the resolution adopted by the UN Security Council", ["un-security-council"], []),
+        ("Kosovo police were attacked by armed men from Serbia", ["serbia"], ["kosovo"]),
+        ("paratroopers of Russia seized the airport", ["russia"], []),  # a noun trigger: the first actor
+        # … with those joined to it by "and"; a place in an agreement's name does not act
+        ("the Brussels Agreement envisages that Kosovo and Serbia acknowledge it", ["kosovo", "serbia"], []),
+        ("it was aptly demonstrated in Kosovo", ["kosovo"], []),  # an adverb is not a subject
+    ],
+)
+def test_roles(seed_gazetteer: Gazetteer, clause: str, source: list[str], target: list[str]) -> None:
+    c = classify(clause, seed_gazetteer.find(clause), seed_gazetteer.actor_types)
+    assert (list(c.source_actors), list(c.target_actors)) == (source, target)

@@ -531,7 +531,7 @@ def extract_candidates(
                     notes.append("approximate offset")
                 links = [ev_id for ev_id, ev_actors in index.get(date or "", []) if ev_actors & set(actors)]
                 cid = f"c-{doc_slug}-{sline:05d}-{k + 1}"
-                src = list(cls.source_actors) or actors[:1]
+                src = list(cls.source_actors)  # empty when the subject is no known actor: the reviewer names it
                 tgt = [a for a in cls.target_actors if a not in src]
                 candidates.append(
                     Candidate(
