@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialoguelab.ingest.actors import Gazetteer
+from dialoguelab.ingest.actors import Gazetteer, new_actor_candidates
 from dialoguelab.ingest.candidates import Candidate, extract_candidates
 from dialoguelab.ingest.classify import classify
 from dialoguelab.ingest.document import parse_html, parse_text
@@ -117,3 +117,37 @@ def test_the_object_of_an_active_verb_is_its_target(seed_gazetteer: Gazetteer) -
 def test_roles(seed_gazetteer: Gazetteer, clause: str, source: list[str], target: list[str]) -> None:
     c = classify(clause, seed_gazetteer.find(clause), seed_gazetteer.actor_types)
     assert (list(c.source_actors), list(c.target_actors)) == (source, target)
+
+
+# ----------------------------------------------------------------------------------- new actors
+
+
+def test_names_joined_by_and_are_separate_new_actors(seed_gazetteer: Gazetteer) -> None:
+    names = [n.name for n in new_actor_candidates([(DIGEST.splitlines()[6], 7)], seed_gazetteer)]
+    assert names == []  # Vučić and Kurti are both known; "Kosovo's Prime Minister" is a title
+    small = Gazetteer.from_actors(
+        [
+            {"id": "aleksandar-vucic", "name": "Aleksandar Vučić", "type": "person", "aliases": ["Vučić"]},
+            {"id": "kosovo", "name": "Kosovo", "type": "state"},
+        ]
+    )
+    names = [n.name for n in new_actor_candidates([(DIGEST.splitlines()[6], 7)], small)]
+    assert "Albin Kurti" in names and not [n for n in names if " and " in n]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("In 2008 the Serbian President Boris Tadić spoke.", ["Boris Tadić"]),
+        ("Then Kosovo President Vjosa Osmani and Serbia met.", ["Vjosa Osmani"]),
+        ("The Trinidad and Tobago delegation arrived.", ["Trinidad and Tobago"]),  # no known part: one name
+        ("Vučić met the Constitutional Court of Kosovo.", ["Constitutional Court of Kosovo"]),
+    ],
+)
+def test_new_actor_rules(seed_gazetteer: Gazetteer, sentence: str, expected: list[str]) -> None:
+    assert [n.name for n in new_actor_candidates([(sentence, 1)], seed_gazetteer)] == expected
+
+
+def test_digest_end_to_end(seed_gazetteer: Gazetteer) -> None:
+    result = extract_candidates(parse_text(DIGEST, "digest.txt"), seed_gazetteer)
+    assert sorted(n.name for n in result.new_actors) == ["Banjska", "Serbs"]
