@@ -221,3 +221,33 @@ def test_bad_method_or_indices(kwargs, match):
         weighted_indices([1, 1], 2, **kwargs)
     with pytest.raises(InvalidParameterError, match=match.replace("weighted_indices", "type_indices")):
         type_indices([2], lambda k: k[0] == 2, **kwargs)
+
+
+def test_body_power_by_type_has_floats_for_front_ends():
+    t = body_power("un", "2024-06-01", by_type=True)
+    for col in ("shapley_shubik", "banzhaf", "banzhaf_absolute"):
+        assert t[col].dtype == float
+    for f, e in zip(t.shapley_shubik, t.shapley_shubik_exact, strict=True):
+        assert f == float(F(e))
+
+
+def test_cli_prints_decimals_and_exact_only_on_request():
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from dialoguelab.membership.cli import register
+
+    app = typer.Typer()
+    register(app)
+    runner = CliRunner()
+    res = runner.invoke(app, ["power", "--org", "UN", "--by-type", "--json"])
+    assert res.exit_code == 0
+    rows = json.loads(res.output)
+    assert all(isinstance(r["shapley_shubik"], float) and "shapley_shubik_exact" not in r for r in rows)
+    res = runner.invoke(app, ["power", "--org", "UN", "--by-type"])
+    assert res.exit_code == 0 and "0.1748" in res.output and "/" not in res.output
+    res = runner.invoke(app, ["power", "--org", "UN", "--by-type", "--exact", "--json"])
+    rows = json.loads(res.output)
+    assert sum(r["players"] * F(r["shapley_shubik_exact"]) for r in rows) == 1

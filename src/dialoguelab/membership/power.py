@@ -639,7 +639,9 @@ def body_power(
     -------
     DataFrame
         One row per member: ``member``, ``name``, ``type``, ``shapley_shubik``, ``shapley_shubik_exact``,
-        ``banzhaf``, ``banzhaf_exact``, ``banzhaf_absolute``, ``swings``.
+        ``banzhaf``, ``banzhaf_exact``, ``banzhaf_absolute``, ``swings``. By type: ``type``, ``players``,
+        the three indices as floats, the two exact ones as fraction strings, and ``swings``. Front ends
+        show the floats; the exact fractions (20–60 digits for the UN) are for ``--exact`` and downloads.
     """
     from dialoguelab.membership.scenarios import Scenario
     from dialoguelab.membership.world import SEAT_PREFIX, world
@@ -725,6 +727,9 @@ def body_power(
         {
             "type": [labels[t] for t in type_list],
             "players": counts,
+            "shapley_shubik": [float(x) for x in res.shapley_shubik],
+            "banzhaf": [float(x) for x in res.banzhaf],
+            "banzhaf_absolute": [float(x) for x in res.banzhaf_absolute],
             "shapley_shubik_exact": [str(x) for x in res.shapley_shubik],
             "banzhaf_exact": [str(x) for x in res.banzhaf],
             "swings": res.swings,
