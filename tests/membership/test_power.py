@@ -251,3 +251,9 @@ def test_cli_prints_decimals_and_exact_only_on_request():
     res = runner.invoke(app, ["power", "--org", "UN", "--by-type", "--exact", "--json"])
     rows = json.loads(res.output)
     assert sum(r["players"] * F(r["shapley_shubik_exact"]) for r in rows) == 1
+
+
+def test_too_large_a_game_is_refused_with_the_fix():
+    weights = [10**9 + 7 * i for i in range(300)]
+    with pytest.raises(InvalidParameterError, match="Divide the weights and the quota by a common unit"):
+        weighted_indices(weights, sum(weights) // 2 + 1)

@@ -279,6 +279,8 @@ _SMALL_SHAPLEY = 25_000
 #: Memory for the stored prefix distributions of the float path, in bytes (the nodes are processed in
 #: chunks that fit).
 _PREFIX_BUDGET = 96 * 2**20
+#: Games whose stored prefix distributions would need more memory than this are refused.
+_MEMORY_LIMIT = 4 * 2**30
 
 
 def _legendre_nodes(count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -415,15 +417,17 @@ def _float_weighted(w: list[int], quota: int, names: list[str], indices: str) ->
     live = [x for x in rw if x > 0]
     if (not want_ss and q <= _SMALL_BANZHAF) or len(live) ** 2 * q <= _SMALL_SHAPLEY:
         return _exact_weighted(w, red, names, indices, as_float=True)
-    if q > 50_000_000:
-        raise InvalidParameterError(
-            f"The game's reduced quota ({q}) is too large for the generating-function method: divide the "
-            "weights and the quota by a common unit (e.g. population in thousands) first."
-        )
     counts: dict[int, int] = {}
     for x in live:
         counts[x] = counts.get(x, 0) + 1
     classes = sorted(counts.items())
+    need = len(classes) * (q + 1) * 8  # one stored prefix distribution per distinct weight
+    if need > _MEMORY_LIMIT:
+        raise InvalidParameterError(
+            f"The game is too large for the generating-function method: {len(classes)} distinct weights "
+            f"and a reduced quota of {q} need {need / 2**30:.1f} GiB. Divide the weights and the quota by "
+            "a common unit (e.g. votes in thousands) first."
+        )
     index = {x: i for i, (x, _) in enumerate(classes)}
     ss: list[float] = []
     if want_ss:
