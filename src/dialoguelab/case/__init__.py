@@ -1,4 +1,10 @@
-"""The case: a folder of YAML/CSV files, read into a typed, validated :class:`Case`."""
+"""The case: a folder of YAML/CSV files, read into a typed, validated :class:`Case`.
+
+Every name is imported from its module on first use (:mod:`dialoguelab.lazy`): importing the package
+costs nothing (``dialoguelab --help`` needs no pydantic model), and ``dialoguelab.world`` can use the
+readers of this package without a circle through this ``__init__`` and the loader (layer 2, which
+reads the world data).
+"""
 
 from __future__ import annotations
 

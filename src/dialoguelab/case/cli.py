@@ -84,7 +84,7 @@ def register(app: typer.Typer) -> None:
         else:
             for p in report.problems:
                 stderr.print(str(p), highlight=False, markup=False, soft_wrap=True)
-            if report.paper is None:
+            if report.paper is None and report.paper_expected:
                 stderr.print("note: the paper's text was not found, so locators were not verified (use --paper)")
             if report.ok:
                 counts = ", ".join(f"{v} {k}" for k, v in report.counts.items())

@@ -64,6 +64,12 @@ _LEVERAGE_COLUMNS = [
     Column("pivotal", kind="bool"),
     Column("passed", header="passes", kind="bool", priority=1),
 ]
+#: exact fractions (--exact) are shown only whole, where they fit (else --json or --csv)
+_EXACT_COLUMNS = [
+    Column("shapley_shubik_exact", header="Shapley-Shubik (exact)", kind="id", priority=3),
+    Column("banzhaf_exact", header="Banzhaf (exact)", kind="id", priority=3),
+    Column("swings", kind="id", priority=4),
+]
 _POWER_COLUMNS = [
     Column("member", kind="id"),
     Column("name"),
@@ -71,12 +77,15 @@ _POWER_COLUMNS = [
     Column("banzhaf", header="Banzhaf", kind="float"),
     Column("type", priority=1),
     Column("banzhaf_absolute", header="Banzhaf (absolute)", kind="float", priority=2),
+    *_EXACT_COLUMNS,
 ]
 _POWER_TYPE_COLUMNS = [
     Column("type"),
     Column("players", kind="int"),
-    Column("shapley_shubik_exact", header="Shapley-Shubik", kind="fraction"),
-    Column("banzhaf_exact", header="Banzhaf", kind="fraction"),
+    Column("shapley_shubik", header="Shapley-Shubik", kind="float"),
+    Column("banzhaf", header="Banzhaf", kind="float"),
+    Column("banzhaf_absolute", header="Banzhaf (absolute)", kind="float", priority=2),
+    *_EXACT_COLUMNS,
 ]
 _RECOGNITION_COLUMNS = [
     Column("iso3", header="ISO", kind="id"),
@@ -346,22 +355,27 @@ def register(app: typer.Typer) -> None:
         org: str = typer.Option(..., "--org"),
         on: str | None = typer.Option(None, "--on"),
         by_type: bool = typer.Option(False, "--by-type", help="One row per type of symmetric players."),
+        exact: bool = typer.Option(
+            False, "--exact", help="Also show the exact fractions and the swing counts (long for big bodies)."
+        ),
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
         as_csv: bool = CsvOpt,
         parquet: Path | None = ParquetOpt,
     ) -> None:
-        """Exact Shapley–Shubik and Banzhaf indices of a body's admission game.
+        """Shapley–Shubik and Banzhaf indices of a body's admission game, as decimals (exact with --exact).
 
-        Example: dialoguelab power --org UN --by-type
+        Example: dialoguelab power --org UN --by-type --exact
         """
         from dialoguelab.membership.power import body_power
 
         one_format(as_json, as_csv, parquet)
         df = _run(lambda: body_power(load(case), org, on, by_type=by_type))
+        if not exact:
+            df = df[[c for c in df.columns if not c.endswith("_exact") and c != "swings"]]
+        shown = [c for c in (_POWER_TYPE_COLUMNS if by_type else _POWER_COLUMNS) if c.key in df.columns]
         emit_table(
-            df, title=f"Power indices: {org}", as_json=as_json, as_csv=as_csv, parquet=parquet,
-            columns=_POWER_TYPE_COLUMNS if by_type else _POWER_COLUMNS,
+            df, title=f"Power indices: {org}", as_json=as_json, as_csv=as_csv, parquet=parquet, columns=shown
         )
 
     @app.command("recognitions")
