@@ -343,9 +343,11 @@ def test_power_by_type_shows_decimals_not_exact_fractions() -> None:
     code, out = run("power", "--org", "UN", "--by-type")
     assert code == 0
     assert "/" not in table_part(out) and "0.175" in out  # Shapley-Shubik of a veto holder: 1/5 of 0.874...
-    code, out = run("power", "--org", "UN", "--by-type", "--csv")
+    code, out = run("power", "--org", "UN", "--by-type", "--exact", "--csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert all("/" in r["shapley_shubik_exact"] for r in rows)  # --csv keeps the exact values
+    assert all("/" in r["shapley_shubik_exact"] for r in rows)  # --exact --csv carries the fractions
+    code, out = run("power", "--org", "UN", "--by-type", "--exact")
+    assert code == 0 and "…" not in out  # an exact fraction is shown whole or not at all
 
 
 def test_summary_prints_sentences_not_a_dict() -> None:

@@ -292,9 +292,10 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--evidence-only", help="Only the evidence tables and the network (no engines).")
         ] = False,
     ) -> None:
-        """Export the case as tables (CSV, Parquet, JSON): the evidence, the actor network (GraphML),
-        recognitions, the applicant's memberships, body outcomes on a day, roll calls, the findings with
-        their statuses and the stance series.
+        """Export the case and what the engines make of it as tables (CSV, Parquet, JSON).
+
+        The evidence tables, the actor network (GraphML), recognitions, the applicant's memberships,
+        body outcomes on a day, roll calls, the findings with their statuses and the stance series.
 
         The folder appears only when every file is written: a failed export leaves nothing behind.
 

@@ -214,9 +214,11 @@ def register(app: typer.Typer) -> None:
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
     ) -> None:
-        """Probability of admission: the calibrated vote model for stages decided by a ballot, declared
-        positions (0 or 1) for stages decided by consensus or ratification; each stage shows its
-        procedure and how its probability was obtained.
+        """Probability of admission to a body on a date, stage by stage.
+
+        The calibrated vote model for stages decided by a ballot, declared positions (0 or 1) for
+        stages decided by consensus or ratification; each stage shows its procedure and how its
+        probability was obtained.
 
         Example: dialoguelab admission --org UNESCO --on 2015-11-09
         """
