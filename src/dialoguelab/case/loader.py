@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from dialoguelab.cachedir import cache_dir
+from dialoguelab.case.dates import PartialDate
 from dialoguelab.case.files import Located, read_yaml_mapping, read_yaml_records, validate_records
 from dialoguelab.case.paper import PaperText, find_paper
 from dialoguelab.case.parts import CasePart, registered_parts
@@ -229,6 +230,13 @@ class Case:
         party = self.applicant if role == "applicant" else self.objector
         assert party is not None
         return party.position_id
+
+    def verified_to(self) -> dict[str, PartialDate]:
+        """Each dataset with the day it was checked up to: the world's (members, organizations, rollcalls)
+        and the case's (``verified_to:`` in ``case.yaml``: events, recognitions, stances …)."""
+        out = dict(self.world.verified_to)
+        out.update(self.meta.verified_to)
+        return out
 
     @property
     def world(self) -> WorldData:

@@ -69,8 +69,10 @@ def register(app: typer.Typer) -> None:
         status = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in s["footnote_status"].items())
         out.print(f"footnotes: {status or 'none'}", markup=False)
         out.print("event dates from: " + ", ".join(f"{k} {v}" for k, v in s["date_basis"].items()), markup=False)
+        if s.get("verified_to"):
+            out.print("data checked up to: " + ", ".join(f"{k} {v}" for k, v in s["verified_to"].items()), markup=False)
         if c.meta.applicant is not None:
-            positions = "; ".join(f"{k} ({v})" for k, v in c.positions().items())
+            positions = "; ".join(f"{k}: {v}" for k, v in c.positions().items())
             out.print(f"positions (--position): {positions}", markup=False)
 
 

@@ -181,6 +181,10 @@ def register(app: typer.Typer) -> None:
             f"{'ADMITTED' if o.passed else 'BLOCKED'}"
             f" — {o.recognizers} recognising states"
         )
+        if o.projection:
+            _out.print(
+                f"Projection: the data were checked up to {o.data_verified_to}; {o.date} is later.", markup=False
+            )
         _out.print(
             "Veto players: " + (", ".join(f"{m} ({nm.get(m, m)})" for m in o.veto_players) or "none"),
             markup=False,
@@ -239,6 +243,10 @@ def register(app: typer.Typer) -> None:
             return
         _out.print(f"[bold]{r.body}[/bold] on {r.date}: probability of admission {r.probability:.4g}")
         _out.print(f"  basis: {r.label}", markup=False)
+        if r.projection:
+            _out.print(
+                f"  projection: the data were checked up to {r.data_verified_to}; {r.date} is later.", markup=False
+            )
         for s in r.stages:
             proc = (s.procedure or "procedure not recorded").replace("_", " ")
             if s.procedure and not s.procedure_verified:
