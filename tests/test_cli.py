@@ -426,3 +426,24 @@ def test_csv_of_listings(args: list[str], key: str) -> None:
     assert code == 0, out
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows and all(r[key] != "" for r in rows)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summary"],
+        ["admission", "--org", "UN", "--on", "2024-06-01"],
+        ["blockers", "--org", "OSCE", "--on", "2024-06-01"],
+        ["rule", "UNESCO", "--yes", "92", "--no", "50", "--abstain", "29", "--absent", "15"],
+        ["findings", "--number", "7"],
+        ["actor", "Lavrov"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_reports_wrap_at_the_terminal_width(args: list[str]) -> None:
+    result = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    if args[0] == "admission":  # probabilities as percentages, not 0.02725
+        assert re.search(r"probability of admission \d+(\.\d)?%", result.output)

@@ -25,6 +25,7 @@ __all__ = [
     "emit_json",
     "emit_table",
     "format_value",
+    "item",
     "percent",
     "render_table",
     "stderr",
@@ -80,6 +81,19 @@ class _Printer:
 #: print on stdout / stderr, wrapping long lines between words at the terminal's width
 stdout = _Printer()
 stderr = _Printer(stderr=True)
+
+
+def item(marker: str, text: str, *, indent: int = 0, style: str | None = None) -> None:
+    """Print ``marker text`` on stdout with a hanging indent: wrapped lines start under the text.
+
+    For lists (``item("-", "Security Council: …")``) and labelled values
+    (``item("Veto players:", "CHN (China), …")``); ``text`` is shown as is (no markup).
+    """
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(" " * indent + marker, style=style or ""), Text(text))
+    console().print(grid)
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,12 @@ from typing import Any, TypeVar
 import typer
 
 from dialoguelab.clikit import CASE_HELP, load, one_format, print_json, run_or_exit
-from dialoguelab.output import Column, emit_table, stderr, stdout
+from dialoguelab.output import Column, emit_table, item, percent, stderr, stdout
 
 T = TypeVar("T")
 _out = stdout
 _err = stderr
+_item = item
 
 CaseOpt = typer.Option(None, "--case", help=CASE_HELP)
 JsonOpt = typer.Option(False, "--json", help="Print JSON instead of tables.")
@@ -142,11 +143,11 @@ def register(app: typer.Typer) -> None:
         if as_json:
             _json(r)
             return
-        _out.print(f"[bold]{r['body']} — {r['stage_name']}[/bold]: {r['rule']}")
+        _item(f"{r['body']} — {r['stage_name']}:", r["rule"], style="bold")
         for line in r["lines"]:
-            _out.print(f"  {line}", markup=False)
+            _item("", line, indent=1)
         _out.print(f"Result: {'PASSES' if r['passed'] else 'FAILS'}")
-        _out.print(f"Legal basis: {r['legal_basis']} [{', '.join(r['citations'])}]", markup=False)
+        _item("Legal basis:", f"{r['legal_basis']} [{', '.join(r['citations'])}]")
 
     @app.command("blockers")
     def blockers_cmd(
@@ -185,27 +186,20 @@ def register(app: typer.Typer) -> None:
             _out.print(
                 f"Projection: the data were checked up to {o.data_verified_to}; {o.date} is later.", markup=False
             )
-        _out.print(
-            "Veto players: " + (", ".join(f"{m} ({nm.get(m, m)})" for m in o.veto_players) or "none"),
-            markup=False,
-        )
-        _out.print(
-            "Blocking now: " + (", ".join(f"{m} ({nm.get(m, m)})" for m in o.blocking) or "none"),
-            markup=False,
-        )
-        _out.print("Pivotal: " + (", ".join(o.pivotal) or "none"), markup=False)
+        _item("Veto players:", ", ".join(f"{m} ({nm.get(m, m)})" for m in o.veto_players) or "none")
+        _item("Blocking now:", ", ".join(f"{m} ({nm.get(m, m)})" for m in o.blocking) or "none")
+        _item("Pivotal:", ", ".join(o.pivotal) or "none")
         for s in o.stages:
-            _out.print(f"- {s.name}: {'passes' if s.passed else 'fails'} (margin {s.margin})", markup=False)
+            _item("-", f"{s.name}: {'passes' if s.passed else 'fails'} (margin {s.margin})")
             for line in s.lines:
-                _out.print(f"    {line}", markup=False)
+                _item("", line, indent=3)
         if o.flip:
             f = o.flip
             parts = [", ".join(f.required)] if f.required else []
             parts += [f"any {c['count']} of {c['pool_size']} in {c['stage']}" for c in f.choose]
-            _out.print(
-                f"Smallest flipping set ({f.direction}): size {f.size} "
-                f"({'exact' if f.exact else f'lower bound {f.lower_bound}'}): " + "; ".join(parts),
-                markup=False,
+            _item(
+                f"Smallest flipping set ({f.direction}):",
+                f"size {f.size} ({'exact' if f.exact else f'lower bound {f.lower_bound}'}): " + "; ".join(parts),
             )
 
     @app.command("admission")
@@ -241,39 +235,36 @@ def register(app: typer.Typer) -> None:
 
             _json(asdict(r))
             return
-        _out.print(f"[bold]{r.body}[/bold] on {r.date}: probability of admission {r.probability:.4g}")
-        _out.print(f"  basis: {r.label}", markup=False)
+        _out.print(f"[bold]{r.body}[/bold] on {r.date}: probability of admission {percent(r.probability)}")
+        _item("basis:", r.label, indent=2)
         if r.projection:
-            _out.print(
-                f"  projection: the data were checked up to {r.data_verified_to}; {r.date} is later.", markup=False
-            )
+            _item("projection:", f"the data were checked up to {r.data_verified_to}; {r.date} is later.", indent=2)
         for s in r.stages:
             proc = (s.procedure or "procedure not recorded").replace("_", " ")
             if s.procedure and not s.procedure_verified:
                 proc += ", not verified"
             if not s.modelled:
-                _out.print(f"- {s.name} [{proc}]: not modelled (assumed to pass)", markup=False)
+                _item("-", f"{s.name} [{proc}]: not modelled (assumed to pass)")
                 continue
             e = s.expected
             if s.method == "declared_positions":
-                _out.print(
-                    f"- {s.name} [{proc}]: {s.members} members; derived positions yes {e['yes']:.0f}, "
+                _item(
+                    "-",
+                    f"{s.name} [{proc}]: {s.members} members; derived positions yes {e['yes']:.0f}, "
                     f"no {e['no']:.0f}, abstain {e['abstain']:.0f}, absent {e['absent']:.0f}; "
                     f"{'passes' if s.probability == 1.0 else 'blocked'} ({s.label})",
-                    markup=False,
                 )
                 continue
-            _out.print(
-                f"- {s.name} [{proc}]: {s.members} voters; expected yes {e['yes']:.1f}, no {e['no']:.1f}, "
+            _item(
+                "-",
+                f"{s.name} [{proc}]: {s.members} voters; expected yes {e['yes']:.1f}, no {e['no']:.1f}, "
                 f"abstain {e['abstain']:.1f}, absent {e['absent']:.1f}; votes needed at the expected "
-                f"turnout: {s.required_at_expected}; P(pass) = {s.probability:.4g} ({s.label})",
-                markup=False,
+                f"turnout: {s.required_at_expected}; P(pass) = {percent(s.probability)} ({s.label})",
             )
             dist = s.yes_distribution
             top = sorted(range(len(dist)), key=lambda k: -dist[k])[:5]
-            _out.print(
-                "    most likely yes counts: " + ", ".join(f"{k} ({dist[k]:.3f})" for k in sorted(top)),
-                markup=False,
+            _item(
+                "most likely yes counts:", ", ".join(f"{k} ({percent(dist[k])})" for k in sorted(top)), indent=2
             )
 
     @app.command("scenario")
