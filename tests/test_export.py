@@ -120,3 +120,9 @@ def test_nested_cells_are_json_text_in_csv(tmp_path: Path) -> None:
     assert json.loads(row["ids"]) == ["a", "b"] and json.loads(row["d"]) == {"k": 1} and row["n"] == ""
     back = pd.read_parquet(tmp_path / "o" / "t.parquet")
     assert list(back.loc[0, "ids"]) == ["a", "b"] and json.loads(back.loc[0, "d"]) == {"k": 1}
+
+
+def test_the_folder_has_the_mode_mkdir_gives(tmp_path: Path) -> None:
+    write_tables({"a": [{"x": 1}]}, tmp_path / "out", formats=["csv"])
+    (tmp_path / "plain").mkdir()
+    assert (tmp_path / "out").stat().st_mode == (tmp_path / "plain").stat().st_mode  # not mkdtemp's 0o700

@@ -30,6 +30,7 @@ import pandas as pd
 
 from dialoguelab.case import Case
 from dialoguelab.errors import InvalidParameterError
+from dialoguelab.fsutil import default_file_mode
 from dialoguelab.jsonable import to_jsonable
 
 FORMATS = ("csv", "parquet", "json")
@@ -129,7 +130,8 @@ def write_tables(
     -----
     Everything is written into a temporary folder beside ``out``; only when every file is written does
     it take ``out``'s place (an existing ``out`` is first renamed aside, then removed), so a failure
-    at any point leaves ``out`` as it was and no temporary folder behind.
+    at any point leaves ``out`` as it was and no temporary folder behind. The folder gets the
+    permissions of a folder made by ``mkdir`` under the process's umask.
     """
     chosen = parse_formats(list(formats))
     out = check_export_target(out, overwrite)
@@ -137,6 +139,8 @@ def write_tables(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.export-", dir=out.parent))
     aside: Path | None = None
     try:
+        files = default_file_mode()  # the folder gets the mode mkdir would give it, not mkdtemp's 0o700
+        tmp.chmod(files | ((files & 0o444) >> 2))
         for name, table in tables.items():
             df = _frame(table)
             if "csv" in chosen:
