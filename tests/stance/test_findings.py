@@ -135,11 +135,23 @@ def _with_roles(root: Path) -> Path:
     """Give the synthetic envoy two offices: the first half of the case and the second."""
     actors = yaml.safe_load((root / "actors.yaml").read_text())
     actors += [
-        {"id": "dove", "name": "Dove", "type": "person", "affiliation": "rusland",
-         "roles": [{"title": "Minister", "organization": "rusland", "start": "1990-01-01", "end": "1999-12-31"}]},
-        {"id": "hawk", "name": "Hawk", "type": "person", "affiliation": "rusland",
-         "roles": [{"title": "Minister", "organization": "rusland", "start": "2000-01-01", "end": "2004-06-30"},
-                   {"title": "Premier", "organization": "rusland", "start": "2004-07-01", "end": "2009-12-31"}]},
+        {
+            "id": "dove",
+            "name": "Dove",
+            "type": "person",
+            "affiliation": "rusland",
+            "roles": [{"title": "Minister", "organization": "rusland", "start": "1990-01-01", "end": "1999-12-31"}],
+        },
+        {
+            "id": "hawk",
+            "name": "Hawk",
+            "type": "person",
+            "affiliation": "rusland",
+            "roles": [
+                {"title": "Minister", "organization": "rusland", "start": "2000-01-01", "end": "2004-06-30"},
+                {"title": "Premier", "organization": "rusland", "start": "2004-07-01", "end": "2009-12-31"},
+            ],
+        },
     ]
     (root / "actors.yaml").write_text(yaml.safe_dump(actors, sort_keys=False))
     return root
@@ -206,8 +218,16 @@ def test_took_part_in_efforts(make_case, ev) -> None:
     assert res.status == "contested" and "res" in res.reason
 
 
-ACTS = {**RUS, "start": "1998", "end": "1999", "tags_any": ["force"], "targets": ["west"], "sign": "conflictual",
-        "min": 1, "contrary": {"tags_any": ["force"], "sign": "cooperative"}}
+ACTS = {
+    **RUS,
+    "start": "1998",
+    "end": "1999",
+    "tags_any": ["force"],
+    "targets": ["west"],
+    "sign": "conflictual",
+    "min": 1,
+    "contrary": {"tags_any": ["force"], "sign": "cooperative"},
+}
 
 
 def test_acts_counts_the_kind_and_fails_on_a_contrary_act(make_case, ev) -> None:
@@ -235,9 +255,7 @@ def test_acts_min_years_and_topic(make_case, ev) -> None:
 
 
 def test_bloc_stance_reads_acts_toward_a_bloc_and_back(make_case, ev) -> None:
-    coop = [
-        ev(f"ev-{k}", f"201{k}-01-01", "COOPERATE", ["rusland"], ["serbland"]) for k in range(5)
-    ]
+    coop = [ev(f"ev-{k}", f"201{k}-01-01", "COOPERATE", ["rusland"], ["serbland"]) for k in range(5)]
     params = {**RUS, "targets": ["serbia"], "start": "2010", "expect": "positive"}
     res = run_check(load_case(make_case(coop, name="a")), "bloc_stance", params)
     assert res.status == "supported" and res.figure.lo > 0
@@ -329,7 +347,9 @@ def test_blocks_on_dates_fails_without_the_permanent_seat(make_case, steps) -> N
     root = make_case(steps(), membership=True)
     fields, rows = _rows(WORLD_DIR / "members.csv")
     (root / "world").mkdir()
-    _write(root / "world" / "members.csv", fields, [r for r in rows if not (r["body"] == "un-sc" and r["iso3"] == "RUS")])
+    _write(
+        root / "world" / "members.csv", fields, [r for r in rows if not (r["body"] == "un-sc" and r["iso3"] == "RUS")]
+    )
     res = run_check(load_case(root), "blocks_on_dates", {**BLOCKS, "bodies": ["un"]})
     assert res.status == "contested" and res.reason.startswith("un:")
 
@@ -355,7 +375,10 @@ def test_split_blocks_steps_holds_on_the_builtin_membership_data(make_case, step
 
 def test_split_blocks_steps_fails_when_the_five_recognise(make_case, steps) -> None:
     case = load_case(make_case(steps(), membership=True))
-    five = Scenario(name="five recognise", changes=[Change(action="recognize", state=s) for s in ("CYP", "ESP", "GRC", "ROU", "SVK")])
+    five = Scenario(
+        name="five recognise",
+        changes=[Change(action="recognize", state=s) for s in ("CYP", "ESP", "GRC", "ROU", "SVK")],
+    )
     res = run_check(case, "split_blocks_steps", {**STEPS, SCENARIO_PARAM: five})
     assert res.status == "contested" and "not blocked" in res.reason and "other than the paper's 5" in res.reason
 
@@ -448,8 +471,12 @@ def test_evaluate_findings_resolves_evidence_sources_and_defaults(make_case, ste
 
 
 def test_evaluate_findings_hands_the_scenario_to_the_membership_checks(make_case, steps) -> None:
-    spec = _findings(["ev-1990-p0", "ev-1991-p0", "ev-2000-p0"], "blocks_on_dates",
-                     {"bodies": ["osce"], "since": "2010-01-01", "until": "2010-03-01"}, defaults={"state": "RUS"})
+    spec = _findings(
+        ["ev-1990-p0", "ev-1991-p0", "ev-2000-p0"],
+        "blocks_on_dates",
+        {"bodies": ["osce"], "since": "2010-01-01", "until": "2010-03-01"},
+        defaults={"state": "RUS"},
+    )
     case = load_case(make_case(steps(), spec, membership=True))
     assert evaluate_findings(case)[0].status == "supported"
     sc = Scenario(name="Russia recognises", changes=RECOGNISES)

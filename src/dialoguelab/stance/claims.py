@@ -218,7 +218,9 @@ def _parse(case: Case, path: Path, problems: list[Problem]) -> FindingsFile | No
         for k, part in enumerate(f.params.get("parts") or []):
             if not isinstance(part, dict) or "id" not in part or "check" not in part:
                 problems.append(
-                    Problem(FINDINGS_FILE, line, f"{where}.params.parts[{k}]", "a part needs `id`, `check` and `params`")
+                    Problem(
+                        FINDINGS_FILE, line, f"{where}.params.parts[{k}]", "a part needs `id`, `check` and `params`"
+                    )
                 )
                 continue
             named.append((f"{where}.params.parts.{part['id']}.check", part["check"]))
@@ -259,9 +261,7 @@ def _parse(case: Case, path: Path, problems: list[Problem]) -> FindingsFile | No
             reason = paper.check(lc)
             if reason:
                 problems.append(Problem(FINDINGS_FILE, line, where, reason))
-    periods = tuple(
-        NamedPeriod(p.id, p.label, p.start, p.end, p.locator.line, p.locator.anchor) for p in spec.periods
-    )
+    periods = tuple(NamedPeriod(p.id, p.label, p.start, p.end, p.locator.line, p.locator.anchor) for p in spec.periods)
     return FindingsFile(periods, tuple(sorted(spec.findings, key=lambda f: f.number)), dict(spec.defaults))
 
 
@@ -311,5 +311,3 @@ def load_findings_file(case: Case) -> FindingsFile:
         With every located problem.
     """
     return case.part(PART)
-
-

@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
           [bold]dialoguelab findings[/bold]
           [bold]dialoguelab findings --number 8 --json[/bold]
           [bold]dialoguelab findings --date-basis paper,context,footnote[/bold]   (the paper's own dates only)
-          [bold]dialoguelab findings -n 8 --scenario src/dialoguelab/cases/kosovo/membership/scenarios/russia-recognises.yaml[/bold]
+          [bold]dialoguelab findings -n 8 --scenario russia-recognises.yaml[/bold]   (a membership scenario file)
         """
         from dialoguelab.membership.scenarios import load_scenario
         from dialoguelab.stance.findings import evaluate_findings

@@ -97,9 +97,7 @@ def _day(value: Any, name: str, end: bool = False) -> dt.date:
         d = PartialDate.parse(str(value))
         return d.last_day() if end else d.first_day()
     except (ValueError, TypeError):
-        raise InvalidParameterError(
-            f"The {name!r} parameter must be a date YYYY[-MM[-DD]]. Got {value!r}."
-        ) from None
+        raise InvalidParameterError(f"The {name!r} parameter must be a date YYYY[-MM[-DD]]. Got {value!r}.") from None
 
 
 def _need(params: dict[str, Any], name: str, what: str) -> Any:
@@ -179,9 +177,11 @@ def _selection(case: Case, spec: Any, scale: str = DEFAULT_SCALE) -> pd.DataFram
             df = scored_events(case, str(name), scale=scale)
             if df.empty:
                 continue
-            tags = df.id.map(lambda i: set(case.events_by_id[i].tags))
-            keep = tags.map(lambda t: (not any_tags or bool(t & any_tags)) and not (t & no_tags))
-            frames.append(df[keep.astype(bool)])
+            keep = [
+                (not any_tags or bool(tags & any_tags)) and not (tags & no_tags)
+                for tags in (set(case.events_by_id[i].tags) for i in df.id)
+            ]
+            frames.append(df[keep])
     if not frames:
         return scored_events(case, _first_series(parts), scale=scale).iloc[0:0]
     out = pd.concat(frames, ignore_index=True).drop_duplicates("id", keep="first")
@@ -217,9 +217,7 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
-def _bootstrap_r(
-    x: np.ndarray, y: np.ndarray, n_boot: int, seed: int, level: float = 0.95
-) -> tuple[float, float]:
+def _bootstrap_r(x: np.ndarray, y: np.ndarray, n_boot: int, seed: int, level: float = 0.95) -> tuple[float, float]:
     """Percentile bootstrap interval of Pearson's r, pairs resampled together (vectorised)."""
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, x.size, size=(n_boot, x.size))
@@ -333,9 +331,7 @@ def _era(case: Case, spec: dict[str, Any]) -> tuple[dt.date, dt.date, str]:
     """The days an actor held one or more roles (contiguous tenures joined), from ``actors.yaml``."""
     actor = case.actors_by_id.get(str(spec.get("actor")))
     if actor is None:
-        raise InvalidParameterError(
-            f"The 'actor' of a tenure names no actor of the case: {spec.get('actor')!r}."
-        )
+        raise InvalidParameterError(f"The 'actor' of a tenure names no actor of the case: {spec.get('actor')!r}.")
     titles = spec.get("roles") or ([spec["role"]] if spec.get("role") else [])
     if not titles:
         raise InvalidParameterError(f"A tenure of {actor.id!r} needs `roles` (role titles in actors.yaml).")
@@ -473,7 +469,9 @@ def check_co_movement(case: Case, params: dict[str, Any]) -> CheckResult:
         f"r = {res['r']:.2f} [{res['lo']:.2f}, {res['hi']:.2f}], {res['n']} years",
     )
     if res["lo"] is not None and res["lo"] > 0:
-        return CheckResult("supported", "the interval of the correlation lies above 0", fig, res["ids"], details, method)
+        return CheckResult(
+            "supported", "the interval of the correlation lies above 0", fig, res["ids"], details, method
+        )
     return CheckResult(
         "contested",
         "the interval of the correlation does not lie above 0",
@@ -529,8 +527,13 @@ def check_shift(case: Case, params: dict[str, Any]) -> CheckResult:
     details: dict[str, Any] = {
         "series": _describe(sel),
         "groups": [
-            {"label": t, "n": int(x.size), "mean": None if x.size == 0 else round(float(x.mean()), 3),
-             "events": list(g.id), "left_out_imprecise": s}
+            {
+                "label": t,
+                "n": int(x.size),
+                "mean": None if x.size == 0 else round(float(x.mean()), 3),
+                "events": list(g.id),
+                "left_out_imprecise": s,
+            }
             for t, x, g, s in ((t1, a, g1, s1), (t2, b, g2, s2))
         ],
     }
@@ -598,10 +601,14 @@ def check_took_part(case: Case, params: dict[str, Any]) -> CheckResult:
         )
         used += [h for h in hits if h not in used]
     met = sum(r["met"] for r in rows)
-    fig = Figure("efforts with the bloc's participation", met / len(rows), None, None, "share", f"{met} of {len(rows)} efforts")
+    fig = Figure(
+        "efforts with the bloc's participation", met / len(rows), None, None, "share", f"{met} of {len(rows)} efforts"
+    )
     method = f"events {lo}–{hi} with a {bloc} source actor, a cooperative PLOVER type and the effort's tags"
     if met == len(rows):
-        return CheckResult("supported", f"{bloc} took part in every listed effort", fig, used, {"efforts": rows}, method)
+        return CheckResult(
+            "supported", f"{bloc} took part in every listed effort", fig, used, {"efforts": rows}, method
+        )
     missing = ", ".join(r["label"] for r in rows if not r["met"])
     return CheckResult(
         "contested", f"no (or too little) participation found in: {missing}", fig, used, {"efforts": rows}, method
@@ -629,8 +636,12 @@ def check_acts(case: Case, params: dict[str, Any]) -> CheckResult:
     contrary_spec = params.get("contrary")
     contrary: list[_Act] = []
     if isinstance(contrary_spec, dict):
-        c_lo, c_hi = _bounds({"start": contrary_spec.get("start", params.get("start")),
-                              "end": contrary_spec.get("end", params.get("end"))})
+        c_lo, c_hi = _bounds(
+            {
+                "start": contrary_spec.get("start", params.get("start")),
+                "end": contrary_spec.get("end", params.get("end")),
+            }
+        )
         contrary = [a for a in acts if _matches(case, a, contrary_spec, table, c_lo, c_hi)]
     c_max = int(params.get("contrary_max", 0))
     span = f"{lo or 'first'}–{hi or 'last'}"
@@ -656,12 +667,12 @@ def check_acts(case: Case, params: dict[str, Any]) -> CheckResult:
     if len(hits) < need or len(years) < need_years:
         problems.append(f"{len(hits)} such act(s) in {len(years)} year(s), fewer than {need} in {need_years}")
     if len(contrary) > c_max:
-        problems.append(
-            f"{len(contrary)} contrary act(s) ({', '.join(a.event.id for a in contrary[:3])})"
-        )
+        problems.append(f"{len(contrary)} contrary act(s) ({', '.join(a.event.id for a in contrary[:3])})")
     if problems:
         return CheckResult("contested", "; ".join(problems), fig, used, details, method)
-    return CheckResult("supported", f"{len(hits)} acts in {len(years)} year(s), none contrary", fig, used, details, method)
+    return CheckResult(
+        "supported", f"{len(hits)} acts in {len(years)} year(s), none contrary", fig, used, details, method
+    )
 
 
 def _readings(acts: list[_Act], targets: set[str], scale: str) -> list[tuple[_Act, float, str]]:
@@ -712,17 +723,30 @@ def check_bloc_stance(case: Case, params: dict[str, Any]) -> CheckResult:
         f"acts of {bloc} toward {'/'.join(sorted(targets))}{between}, {span}, read directed or joint; mean with a 95% "
         f"percentile bootstrap interval ({_N_BOOT} resamples)"
     )
-    details = {"n": int(x.size), "reading": [{"id": a.event.id, "score": round(s, 3), "relation": r} for a, s, r in reads]}
+    details = {
+        "n": int(x.size),
+        "reading": [{"id": a.event.id, "score": round(s, 3), "relation": r} for a, s, r in reads],
+    }
     min_events = int(params.get("min_events", 5))
     if x.size < min_events:
         return CheckResult(
-            "not computable", f"{x.size} act(s) of {bloc} toward {'/'.join(sorted(targets))} in {span}; "
-            f"at least {min_events} are needed", None, ids, details, method,
+            "not computable",
+            f"{x.size} act(s) of {bloc} toward {'/'.join(sorted(targets))} in {span}; at least {min_events} are needed",
+            None,
+            ids,
+            details,
+            method,
         )
     m = float(x.mean())
     c_lo, c_hi = bootstrap_mean_ci(x, n_boot=_N_BOOT, seed=0)
-    fig = Figure(f"mean score of {bloc} toward {'/'.join(sorted(targets))}", m, c_lo, c_hi, "score (-10..10)",
-                 f"{m:+.2f} [{c_lo:+.2f}, {c_hi:+.2f}], n = {x.size}")
+    fig = Figure(
+        f"mean score of {bloc} toward {'/'.join(sorted(targets))}",
+        m,
+        c_lo,
+        c_hi,
+        "score (-10..10)",
+        f"{m:+.2f} [{c_lo:+.2f}, {c_hi:+.2f}], n = {x.size}",
+    )
     ok = c_lo > 0 if expect == "positive" else c_hi < 0
     side = "above" if expect == "positive" else "below"
     if ok:
@@ -740,9 +764,7 @@ def check_joined_then_rejected(case: Case, params: dict[str, Any]) -> CheckResul
     bloc = _bloc(params)
     episodes = params.get("episodes") or []
     if not episodes:
-        raise InvalidParameterError(
-            "The 'episodes' parameter must list at least one episode (id, tags, start, end)."
-        )
+        raise InvalidParameterError("The 'episodes' parameter must list at least one episode (id, tags, start, end).")
     rows, used = [], []
     acts = _acts_of(case, bloc)
     for ep in episodes:
@@ -845,7 +867,9 @@ def check_stance_sign(case: Case, params: dict[str, Any]) -> CheckResult:
     ok = row.hi < 0 if expect == "negative" else row.lo > 0
     side = "below" if expect == "negative" else "above"
     if ok:
-        return CheckResult("supported", f"the interval of the mean lies {side} 0", fig, list(row.events), details, method)
+        return CheckResult(
+            "supported", f"the interval of the mean lies {side} 0", fig, list(row.events), details, method
+        )
     return CheckResult(
         "contested", f"the interval of the mean does not lie {side} 0", fig, list(row.events), details, method
     )
@@ -865,18 +889,12 @@ def check_precedent(case: Case, params: dict[str, Any]) -> CheckResult:
     name = params.get("name") or (case.meta.applicant.name if case.meta.applicant else "the applicant")
     theatres = params.get("theatres") or []
     if not theatres:
-        raise InvalidParameterError(
-            "The 'theatres' parameter must list at least one theatre (id, tags, actors)."
-        )
+        raise InvalidParameterError("The 'theatres' parameter must list at least one theatre (id, tags, actors).")
     table = load_blocs(case)
 
     def theatre_of(e: Event) -> list[str]:
         actors = set(e.source_actors) | set(e.target_actors)
-        return [
-            t["id"]
-            for t in theatres
-            if set(t.get("tags", [])) & set(e.tags) or set(t.get("actors", [])) & actors
-        ]
+        return [t["id"] for t in theatres if set(t.get("tags", [])) & set(e.tags) or set(t.get("actors", [])) & actors]
 
     found: dict[str, dict[str, list[str]]] = {t["id"]: {"events": [], "quotations": []} for t in theatres}
     for a in _acts_of(case, bloc, table):
@@ -902,7 +920,11 @@ def check_precedent(case: Case, params: dict[str, Any]) -> CheckResult:
         f"{len(covered)} of {len(theatres)} ({', '.join(labels[t] for t in covered) or 'none'})",
     )
     used = [i for t in found.values() for i in t["events"]]
-    method = f"{bloc}'s events tagged " + "/".join(sorted(markers)) + f" and its speakers' quotations naming {name}, by theatre"
+    method = (
+        f"{bloc}'s events tagged "
+        + "/".join(sorted(markers))
+        + f" and its speakers' quotations naming {name}, by theatre"
+    )
     details = {"theatres": found}
     if len(covered) == len(theatres):
         return CheckResult("supported", f"{bloc} invokes {name} for every theatre", fig, used, details, method)
@@ -965,15 +987,22 @@ def check_split_blocks_steps(case: Case, params: dict[str, Any]) -> CheckResult:
         f"{state} recognises",
         [Change(action="recognize", state=state), Change(action="set_stance", state=state, stance="recognizes")],
     )
-    rows, failures, first_fail = [], [], {}
+    rows: list[dict[str, Any]] = []
+    failures: list[str] = []
     for step in steps:
         body, stage = str(step["body"]), str(step["stage"])
         named = sorted(step.get("blockers") or [])
         named_recognise = _with_changes(
             base_sc,
             "the named states recognise",
-            [c for s in named for c in (Change(action="recognize", state=s),
-                                          Change(action="set_stance", state=s, stance="recognizes"))],
+            [
+                c
+                for s in named
+                for c in (
+                    Change(action="recognize", state=s),
+                    Change(action="set_stance", state=s, stance="recognizes"),
+                )
+            ],
         )
         bad: dict[str, list[str]] = {}
         last_blockers: list[str] = []
@@ -995,7 +1024,10 @@ def check_split_blocks_steps(case: Case, params: dict[str, Any]) -> CheckResult:
                     problems.append(f"not blocked by {', '.join(absent)}")
             if state in organ_members:
                 problems.append(f"{state} is a member")
-            if sorted(_stage(outcome(case, body, d, scenario=state_recognises, detail=False), stage).blocking) != blockers:
+            if (
+                sorted(_stage(outcome(case, body, d, scenario=state_recognises, detail=False), stage).blocking)
+                != blockers
+            ):
                 problems.append(f"{state}'s recognition changes who blocks")
             if named and not _stage(outcome(case, body, d, scenario=named_recognise, detail=False), stage).passed:
                 problems.append("still blocked if the named states recognise")
@@ -1016,7 +1048,6 @@ def check_split_blocks_steps(case: Case, params: dict[str, Any]) -> CheckResult:
         )
         for p, v in bad.items():
             failures.append(f"{label}: {p} on {len(v)} of {len(dates)} dates (first {v[0]})")
-            first_fail.setdefault(label, v[0])
     counted = params.get("counted_body")
     claimed = params.get("claimed_count")
     count_row: dict[str, Any] = {}
@@ -1027,8 +1058,13 @@ def check_split_blocks_steps(case: Case, params: dict[str, Any]) -> CheckResult:
             w = world(case, d, scenario=base_sc)
             counts[d.isoformat()] = sum(1 for m in w.members(counted_id) if not w.recognizes(m))
         off = [d for d, n in counts.items() if claimed is not None and n != int(claimed)]
-        count_row = {"body": counted_id, "claimed": claimed, "on_last_date": counts[dates[-1].isoformat()],
-                     "dates_off": len(off), "first_off": off[0] if off else None}
+        count_row = {
+            "body": counted_id,
+            "claimed": claimed,
+            "on_last_date": counts[dates[-1].isoformat()],
+            "dates_off": len(off),
+            "first_off": off[0] if off else None,
+        }
         if off:
             failures.append(
                 f"{len(off)} of {len(dates)} dates have a number of {counted} members not recognising "
@@ -1040,7 +1076,9 @@ def check_split_blocks_steps(case: Case, params: dict[str, Any]) -> CheckResult:
         None,
         None,
         "share",
-        "; ".join(f"{r['label']}: blocked by {', '.join(r['blocking_on_last_date']) or 'nobody'} on {until}" for r in rows)
+        "; ".join(
+            f"{r['label']}: blocked by {', '.join(r['blocking_on_last_date']) or 'nobody'} on {until}" for r in rows
+        )
         + (f"; {count_row['on_last_date']} {counted} members not recognising (paper: {claimed})" if count_row else ""),
     )
     method = (
@@ -1048,8 +1086,13 @@ def check_split_blocks_steps(case: Case, params: dict[str, Any]) -> CheckResult:
         f"same with {state} recognising, and with the named states recognising "
         "(dialoguelab.membership.outcomes.outcome)" + (f"; scenario: {base_sc.name}" if base_sc else "")
     )
-    details = {"steps": rows, "count": count_row, "since": since.isoformat(), "until": until.isoformat(),
-               "scenario": base_sc.name if base_sc else None}
+    details = {
+        "steps": rows,
+        "count": count_row,
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "scenario": base_sc.name if base_sc else None,
+    }
     if failures:
         return CheckResult("contested", "; ".join(failures[:6]), fig, [], details, method)
     return CheckResult(
@@ -1079,7 +1122,9 @@ def check_blocks_on_dates(case: Case, params: dict[str, Any]) -> CheckResult:
     sc = _scenario(params)
     rows, bad = [], []
     for body in bodies:
-        misses = [d.isoformat() for d in dates if state not in outcome(case, body, d, scenario=sc, detail=False).blocking]
+        misses = [
+            d.isoformat() for d in dates if state not in outcome(case, body, d, scenario=sc, detail=False).blocking
+        ]
         last = outcome(case, body, dates[-1], scenario=sc, detail=False)
         rows.append(
             {
@@ -1107,7 +1152,12 @@ def check_blocks_on_dates(case: Case, params: dict[str, Any]) -> CheckResult:
         f"membership engine: is {state} among the blocking members (its own vote blocks) on the first day of "
         "each month and the end points" + (f"; scenario: {sc.name}" if sc else "")
     )
-    details = {"bodies": rows, "since": since.isoformat(), "until": until.isoformat(), "scenario": sc.name if sc else None}
+    details = {
+        "bodies": rows,
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "scenario": sc.name if sc else None,
+    }
     if bad:
         return CheckResult("contested", "; ".join(bad), fig, [], details, method)
     return CheckResult("supported", f"{state} would block on every date in every body", fig, [], details, method)
@@ -1153,7 +1203,9 @@ def check_all_parts(case: Case, params: dict[str, Any]) -> CheckResult:
     elif missing or untestable:
         status = "partly supported"
         gaps = [f"{p.get('label', p['id'])} not computable: {r.reason}" for p, r in missing]
-        gaps += [f"{u.get('label', u.get('id'))} not computable: {u.get('reason', '')}".rstrip(": ") for u in untestable]
+        gaps += [
+            f"{u.get('label', u.get('id'))} not computable: {u.get('reason', '')}".rstrip(": ") for u in untestable
+        ]
         reason = "; ".join(gaps) + f" (the other {len(supported)} part(s) hold)"
     else:
         status = "supported"
@@ -1212,9 +1264,7 @@ def run_check(case: Case, name: str, params: dict[str, Any] | None = None) -> Ch
         If ``name`` is not a registered check.
     """
     if name not in CHECKS:
-        raise InvalidParameterError(
-            f"The 'check' parameter must be one of {', '.join(sorted(CHECKS))}. Got {name!r}."
-        )
+        raise InvalidParameterError(f"The 'check' parameter must be one of {', '.join(sorted(CHECKS))}. Got {name!r}.")
     try:
         return CHECKS[name](case, dict(params or {}))
     except (DialoguelabError, KeyError) as exc:
@@ -1298,16 +1348,17 @@ def evaluate_findings(
     >>> [r.status for r in evaluate_findings(load_case(), only=[8], scenario=russia)]
     ['contested']
     """
-    if date_basis:
-        case = case.with_dates_from(date_basis)
     if scenario is not None and not isinstance(scenario, Scenario):
         raise InvalidParameterError(f"The 'scenario' parameter must be a Scenario. Got {type(scenario).__name__}.")
-    key = ("findings.evaluate", tuple(only) if only else None, dt.date.today(), scenario.key() if scenario else None)
-    return copy.deepcopy(case.cached(key, lambda: _evaluate(case, only, scenario)))
-
-
-def _evaluate(case: Case, only: list[int] | None, scenario: Scenario | None) -> list[FindingResult]:
+    # the findings file is checked against the whole case; a subset of its events leaves some evidence out
     spec = load_findings_file(case)
+    if date_basis:
+        case = case.with_dates_from(date_basis)
+    key = ("findings.evaluate", tuple(only) if only else None, dt.date.today(), scenario.key() if scenario else None)
+    return copy.deepcopy(case.cached(key, lambda: _evaluate(case, spec, only, scenario)))
+
+
+def _evaluate(case: Case, spec: FindingsFile, only: list[int] | None, scenario: Scenario | None) -> list[FindingResult]:
     out: list[FindingResult] = []
     for f in spec.findings:
         if only and f.number not in only:
@@ -1323,9 +1374,7 @@ def _evaluate(case: Case, only: list[int] | None, scenario: Scenario | None) -> 
         evidence = [_event_ref(case, i) for i in ids]
         src_ids = list(dict.fromkeys([*f.sources, *(c for ev in evidence for c in ev["citations"])]))
         sources = [
-            case.sources_by_id[s].model_dump(mode="json", exclude_none=True)
-            for s in src_ids
-            if s in case.sources_by_id
+            case.sources_by_id[s].model_dump(mode="json", exclude_none=True) for s in src_ids if s in case.sources_by_id
         ]
         out.append(
             FindingResult(
@@ -1364,4 +1413,3 @@ def findings_table(case: Case) -> list[dict[str, Any]]:
         }
         for r in evaluate_findings(case)
     ]
-
