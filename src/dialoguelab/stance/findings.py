@@ -948,9 +948,15 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
     return out
 
 
-def _dates(params: dict[str, Any]) -> tuple[list[dt.date], dt.date, dt.date]:
+def _dates(case: Case, params: dict[str, Any]) -> tuple[list[dt.date], dt.date, dt.date]:
+    """The days a membership check tests: ``since``, the first of every month, and ``until`` (default: the
+    day the membership data were checked up to, or today if earlier; later days would be projections)."""
     since = _day(_need(params, "since", "the first day tested"), "since")
-    until = _day(params["until"], "until", end=True) if params.get("until") else dt.date.today()
+    if params.get("until"):
+        until = _day(params["until"], "until", end=True)
+    else:
+        checked = membership_data(case).verified_to
+        until = min(dt.date.today(), checked) if checked else dt.date.today()
     if until < since:
         raise InvalidParameterError(f"The 'until' parameter ({until}) is before 'since' ({since}).")
     return _months(since, until), since, until
@@ -970,17 +976,17 @@ def check_split_blocks_steps(case: Case, params: dict[str, Any]) -> CheckResult:
     """The members that withhold recognition, and only they, block the steps the paper names (finding 7).
 
     For each step (a body's admission stage, with the states the paper names as blocking it and the
-    passage that names them) and on ``since``, the first of every month and ``until`` (default today),
-    the membership engine's outcome must show: the stage blocked; its blocking members exactly the
-    paper's states; ``state`` (Russia) not a member of the deciding organ and the stage's blockers
-    unchanged if ``state`` recognised the applicant; and the stage passing if the paper's states
-    recognised it (the block comes from them, not from elsewhere). The number of ``counted_body``
+    passage that names them), on ``since``, the first of every month and ``until`` (default: the day the
+    membership data were checked up to), the membership engine's outcome must show: the stage blocked;
+    its blocking members exactly the paper's states; ``state`` (Russia) not a member of the deciding organ
+    and the stage's blockers unchanged if ``state`` recognised the applicant; and the stage passing if
+    the paper's states recognised it (the block comes from them, not from elsewhere). The number of ``counted_body``
     members not recognising the applicant is compared with the paper's ``claimed_count`` on every date.
     Supported when all of these hold on every date.
     """
     state = _state(params)
     steps = _need(params, "steps", "the admission steps the paper names (body, stage, blockers, locator)")
-    dates, since, until = _dates(params)
+    dates, since, until = _dates(case, params)
     base_sc = _scenario(params)
     state_recognises = _with_changes(
         base_sc,
@@ -1052,7 +1058,8 @@ def check_split_blocks_steps(case: Case, params: dict[str, Any]) -> CheckResult:
     claimed = params.get("claimed_count")
     count_row: dict[str, Any] = {}
     if counted:
-        counted_id = membership_data(case).body(str(counted)).id
+        counted_body = membership_data(case).body(str(counted))
+        counted_id, counted_name = counted_body.id, counted_body.name
         counts = {}
         for d in dates:
             w = world(case, d, scenario=base_sc)
@@ -1067,7 +1074,7 @@ def check_split_blocks_steps(case: Case, params: dict[str, Any]) -> CheckResult:
         }
         if off:
             failures.append(
-                f"{len(off)} of {len(dates)} dates have a number of {counted} members not recognising "
+                f"{len(off)} of {len(dates)} dates have a number of {counted_name} members not recognising "
                 f"{case.applicant.name} other than the paper's {claimed} (first {off[0]}: {counts[off[0]]})"
             )
     fig = Figure(
@@ -1079,7 +1086,11 @@ def check_split_blocks_steps(case: Case, params: dict[str, Any]) -> CheckResult:
         "; ".join(
             f"{r['label']}: blocked by {', '.join(r['blocking_on_last_date']) or 'nobody'} on {until}" for r in rows
         )
-        + (f"; {count_row['on_last_date']} {counted} members not recognising (paper: {claimed})" if count_row else ""),
+        + (
+            f"; {count_row['on_last_date']} {counted_name} members not recognising (paper: {claimed})"
+            if counted
+            else ""
+        ),
     )
     method = (
         f"membership engine on {since}, the first of every month and {until}: the stage's blocking members, the "
@@ -1111,14 +1122,15 @@ def check_blocks_on_dates(case: Case, params: dict[str, Any]) -> CheckResult:
     """A state is among the members that would block the applicant's admission, on every date (finding 8).
 
     Not merely a veto player (which the rules make any permanent member or participating State, whatever
-    it thinks): on ``since``, the first of every month and ``until`` (default today), the state's own vote,
+    it thinks): on ``since``, the first of every month and ``until`` (default: the day the membership data
+    were checked up to), the state's own vote,
     from its recognition and declared stance, is one that blocks (``outcome(case, body, on).blocking``)
     in every body of ``bodies``. Under a scenario in which it recognises the applicant it no longer
     blocks, and the check says so.
     """
     state = _state(params)
     bodies = _need(params, "bodies", "the bodies whose admission is tested")
-    dates, since, until = _dates(params)
+    dates, since, until = _dates(case, params)
     sc = _scenario(params)
     rows, bad = [], []
     for body in bodies:
@@ -1206,7 +1218,8 @@ def check_all_parts(case: Case, params: dict[str, Any]) -> CheckResult:
         gaps += [
             f"{u.get('label', u.get('id'))} not computable: {u.get('reason', '')}".rstrip(": ") for u in untestable
         ]
-        reason = "; ".join(gaps) + f" (the other {len(supported)} part(s) hold)"
+        held = "the tested part holds" if len(supported) == 1 else f"the {len(supported)} tested parts hold"
+        reason = "; ".join(gaps) + f" ({held})"
     else:
         status = "supported"
         reason = f"all {len(results)} parts of the claim hold"
