@@ -41,7 +41,12 @@ _FINDING_COLUMNS = [
     Column("evidence", header="events", kind="int", priority=2, value=lambda r: len(r["evidence"])),
 ]
 
-_STATUS_STYLE = {"supported": "bold green", "contested": "bold yellow", "not computable": "bold blue"}
+_STATUS_STYLE = {
+    "supported": "bold green",
+    "partly supported": "bold cyan",
+    "contested": "bold yellow",
+    "not computable": "bold blue",
+}
 
 
 _fail = fail
@@ -161,6 +166,10 @@ def register(app: typer.Typer) -> None:
                 help="Use only events dated from these bases (paper, context, footnote, outside; comma-separated).",
             ),
         ] = None,
+        scenario: Annotated[
+            Path | None,
+            typer.Option("--scenario", help="Membership scenario YAML: the membership checks read its world."),
+        ] = None,
         as_json: JsonOpt = False,
         as_csv: CsvOpt = False,
         parquet: ParquetOpt = None,
@@ -170,20 +179,25 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The paper's eight findings: each with its status, its figure and its evidence with sources.
 
-        Status: supported, contested or not computable (see docs/stance-and-findings.md).
+        Status: supported, partly supported, contested or not computable (see docs/stance-and-findings.md).
 
         Examples:
           [bold]dialoguelab findings[/bold]
           [bold]dialoguelab findings --number 8 --json[/bold]
           [bold]dialoguelab findings --brief[/bold]   (a table: number, title, status, figure)
           [bold]dialoguelab findings --date-basis paper,context,footnote[/bold]   (the paper's own dates only)
+          [bold]dialoguelab findings -n 8 --scenario russia-recognises.yaml[/bold]   (a membership scenario file)
         """
+        from dialoguelab.membership.scenarios import load_scenario
         from dialoguelab.stance.findings import evaluate_findings
 
         one_format(as_json, as_csv, parquet)
         c = _load(case)
         try:
-            results = evaluate_findings(c, only=list(number) if number else None, date_basis=date_basis)
+            sc = load_scenario(scenario) if scenario else None
+            results = evaluate_findings(
+                c, only=list(number) if number else None, date_basis=date_basis, scenario=sc
+            )
         except DialoguelabError as exc:
             _fail(str(exc))
         if as_json:
@@ -244,7 +258,13 @@ def _print_finding(r: Any) -> None:
     if r.figure is not None:
         para("Figure", f"{r.figure.label}: {r.figure.text}")
     para("Why", r.reason)
-    para("Evidence", f"{len(r.evidence)} events")
+    if r.scenario:
+        para("Scenario", str(r.scenario))
+    for p in r.details.get("parts", []):
+        stdout.print(Padding(Text(f"[{p['status']}] {p['label']}"), (0, 0, 0, 5)))
+    for u in r.details.get("untestable", []):
+        stdout.print(Padding(Text(f"[untestable] {u.get('label', u.get('id'))}"), (0, 0, 0, 5)))
+    stdout.print(Padding(Text.assemble(("Evidence", "bold"), f" ({len(r.evidence)} events):"), (0, 0, 0, 3)))
     for e in r.evidence:
         stdout.print(
             Padding(Text(f"{e['date']:<10} {e['id']}  [{', '.join(e['citations'])}]"), (0, 0, 0, 5)),
