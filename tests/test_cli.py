@@ -342,7 +342,7 @@ def test_scenario_table_has_readable_headers_and_numbers(width: int) -> None:
 def test_power_by_type_shows_decimals_not_exact_fractions() -> None:
     code, out = run("power", "--org", "UN", "--by-type")
     assert code == 0
-    assert "/" not in table_part(out) and "0.175" in out  # Shapley-Shubik of a veto holder: 1/5 of 0.874...
+    assert "/" not in table_part(out) and "0.1748" in out  # a veto holder's Shapley-Shubik index, 4 digits
     code, out = run("power", "--org", "UN", "--by-type", "--exact", "--csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert all("/" in r["shapley_shubik_exact"] for r in rows)  # --exact --csv carries the fractions

@@ -118,6 +118,8 @@ class Column:
     above : str, optional
         Another field printed in bold on the first line of the same cell, e.g. an event's id above
         its summary: the id stays whole at any width that shows the summary.
+    digits : int, default=3
+        Significant digits of a ``float`` or ``fraction``.
     value : callable, optional
         Computes the shown value from the whole row (e.g. ``"russia → nato"`` from two fields);
         ``--json`` and ``--csv`` still carry the fields themselves.
@@ -130,6 +132,7 @@ class Column:
     min_width: int = 0
     above: str | None = None
     value: Callable[[dict[str, Any]], Any] | None = None
+    digits: int = 3
 
     @property
     def label(self) -> str:
@@ -175,16 +178,17 @@ def percent(p: float) -> str:
     return f"{100 * p:.1f}%"
 
 
-def _sig3(v: float) -> str:
+def _sig(v: float, digits: int = 3) -> str:
+    """``v`` to ``digits`` significant digits, without an exponent between 1e-4 and 1000."""
     if v == 0 or math.isinf(v):
         return f"{v:g}"
     if abs(v) >= 1000:
         return f"{v:,.0f}"
     if abs(v) < 1e-4:
-        return f"{v:.2e}"
-    if abs(v) < 0.1:  # three significant digits without an exponent: 0.000651, 0.0149
-        return f"{v:.{2 - math.floor(math.log10(abs(v)))}f}"
-    return f"{v:.3g}"
+        return f"{v:.{digits - 1}e}"
+    if abs(v) < 0.1:  # no exponent: 0.000651, 0.0149
+        return f"{v:.{digits - 1 - math.floor(math.log10(abs(v)))}f}"
+    return f"{v:.{digits}g}"
 
 
 def _infer(values: list[Any], key: str) -> Kind:
@@ -203,7 +207,7 @@ def _infer(values: list[Any], key: str) -> Kind:
     return "text"
 
 
-def format_value(v: Any, kind: Kind = "text") -> str:
+def format_value(v: Any, kind: Kind = "text", digits: int = 3) -> str:
     """A value as table text: ``""`` for missing, lists joined by commas, numbers by ``kind``.
 
     Examples
@@ -214,12 +218,14 @@ def format_value(v: Any, kind: Kind = "text") -> str:
     ('1.52e-07', '123,457')
     >>> format_value("5784927463112020187/33096305671909721445", "fraction")
     '0.175'
+    >>> format_value(0.174828, "float", digits=4)
+    '0.1748'
     >>> format_value(["ostia", "suria"]), format_value(None), format_value(True, "bool")
     ('ostia, suria', '', 'yes')
     """
     v = _plain(v)
     if isinstance(v, list | tuple | set | frozenset):
-        return ", ".join(format_value(x, "text" if kind in ("auto", "bool", "ids") else kind) for x in v)
+        return ", ".join(format_value(x, "text" if kind in ("auto", "bool", "ids") else kind, digits) for x in v)
     if _is_missing(v):
         return ""
     if kind == "bool" or isinstance(v, bool):
@@ -229,7 +235,7 @@ def format_value(v: Any, kind: Kind = "text") -> str:
             v = float(Fraction(str(v)))
         except (ValueError, ZeroDivisionError):
             return str(v)
-        return _sig3(v)
+        return _sig(v, digits)
     if isinstance(v, int | float):
         if kind == "prob":
             return percent(float(v))
@@ -237,7 +243,7 @@ def format_value(v: Any, kind: Kind = "text") -> str:
             return f"{float(v):+.2f}"
         if isinstance(v, int) or (kind == "int" and float(v).is_integer()):
             return str(int(v))
-        return _sig3(float(v))
+        return _sig(float(v), digits)
     if isinstance(v, dt.datetime):
         return v.isoformat(sep=" ", timespec="minutes")
     if isinstance(v, dt.date):
@@ -346,7 +352,7 @@ def _longest_word(texts: Sequence[str]) -> int:
 def _prepare(col: Column, rows: list[dict[str, Any]]) -> _Prepared:
     values = [col.value(r) if col.value is not None else r.get(col.key) for r in rows]
     kind: Kind = _infer(values, col.key) if col.kind == "auto" else col.kind
-    cells = [format_value(v, kind) for v in values]
+    cells = [format_value(v, kind, col.digits) for v in values]
     aboves = [format_value(r.get(col.above), "id") for r in rows] if col.above else []
     wrap = kind not in _NO_WRAP
     lines = [ln for c in cells for ln in c.splitlines()] or [""]

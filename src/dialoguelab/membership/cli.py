@@ -74,18 +74,18 @@ _EXACT_COLUMNS = [
 _POWER_COLUMNS = [
     Column("member", kind="id"),
     Column("name"),
-    Column("shapley_shubik", header="Shapley-Shubik", kind="float"),
-    Column("banzhaf", header="Banzhaf", kind="float"),
+    Column("shapley_shubik", header="Shapley-Shubik", kind="float", digits=4),
+    Column("banzhaf", header="Banzhaf", kind="float", digits=4),
     Column("type", priority=1),
-    Column("banzhaf_absolute", header="Banzhaf (absolute)", kind="float", priority=2),
+    Column("banzhaf_absolute", header="Banzhaf (absolute)", kind="float", priority=2, digits=4),
     *_EXACT_COLUMNS,
 ]
 _POWER_TYPE_COLUMNS = [
     Column("type"),
     Column("players", kind="int"),
-    Column("shapley_shubik", header="Shapley-Shubik", kind="float"),
-    Column("banzhaf", header="Banzhaf", kind="float"),
-    Column("banzhaf_absolute", header="Banzhaf (absolute)", kind="float", priority=2),
+    Column("shapley_shubik", header="Shapley-Shubik", kind="float", digits=4),
+    Column("banzhaf", header="Banzhaf", kind="float", digits=4),
+    Column("banzhaf_absolute", header="Banzhaf (absolute)", kind="float", priority=2, digits=4),
     *_EXACT_COLUMNS,
 ]
 _RECOGNITION_COLUMNS = [
