@@ -70,15 +70,17 @@ def test_the_reported_contradiction_is_now_explained(un_report):
 
 
 def test_the_judged_run_sits_on_a_knife_edge(case):
-    # The cause: a change of one salience by 1e-6 (far below any judgement's precision) gives
-    # another final median, because tied actors stop being tied.
+    # The cause: a change of France's salience by 1e-6 either way (far below any judgement's
+    # precision) gives another final median: France and the United Kingdom have the same capability
+    # and salience and meet on one position, where the tie decides their offers.
     issue = load_issue(case, "un-membership")
     x, c, s = (np.asarray(v, dtype=float) for v in issue.arrays())
     opts = BDMOptions.replication()
     base = run_bdm(x, c, s, 10, opts).median[-1]
-    s2 = s.copy()
-    s2[issue.actor_ids().index("spain")] -= 1e-6
-    assert run_bdm(x, c, s2, 10, opts).median[-1] != pytest.approx(base, abs=1.0)
+    for step in (1e-6, -1e-6):
+        s2 = s.copy()
+        s2[issue.actor_ids().index("france")] += step
+        assert run_bdm(x, c, s2, 10, opts).median[-1] != pytest.approx(base, abs=1.0)
     # and the trajectory has not settled: round 10 differs from round 11
     longer = run_bdm(x, c, s, 12, opts)
     assert not np.allclose(longer.positions[10], longer.positions[11])
