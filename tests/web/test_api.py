@@ -227,7 +227,7 @@ def test_no_stack_trace_reaches_a_client(monkeypatch):
 
     monkeypatch.setattr(evidence, "case_summary", boom)
     fresh = create_app(Settings(cache_entries=0))  # no cached answer from another test
-    with TestClient(fresh, raise_server_exceptions=False) as c:
+    with TestClient(fresh, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
         for url in ("/api/v1/summary", "/"):
             r = c.get(url)
             assert r.status_code == 500
@@ -264,7 +264,7 @@ def test_other_case_folder(mini_client):
 
 def test_response_cache_serves_identical_answers():
     cached = create_app(Settings(cache_entries=8))
-    with TestClient(cached) as c:
+    with TestClient(cached, base_url="http://127.0.0.1") as c:
         first = c.get("/api/v1/timeline", params={"actor": "russia"})
         again = c.get("/api/v1/timeline", params={"actor": "russia"})
         other = c.get("/api/v1/timeline", params={"actor": "serbia"})
@@ -279,7 +279,7 @@ def test_response_cache_serves_identical_answers():
 
 def test_errors_are_not_cached():
     cached = create_app(Settings(cache_entries=8))
-    with TestClient(cached, raise_server_exceptions=False) as c:
+    with TestClient(cached, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
         assert c.get("/api/v1/actors/nobody").status_code == 404
         assert c.get("/api/v1/actors/nobody").status_code == 404
     mw = cached.middleware_stack

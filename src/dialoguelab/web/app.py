@@ -10,7 +10,7 @@ __all__ = ["create_app", "STATIC_DIR", "plotly_js_path"]
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +32,9 @@ STATIC_DIR = Path(__file__).parent / "static"
 log = logging.getLogger("dialoguelab.web")
 
 DESCRIPTION = """Read-only JSON API of the dialoguelab dashboard. Every table route also answers
-`?format=csv` with a CSV download. Errors are JSON: `{"detail": "...", "errors": [{"field": ...}]}`."""
+`?format=csv` with a CSV download. Errors are JSON: `{"detail": "...", "errors": [{"field": ...}]}`
+(`errors` only for 422). Every answer carries `X-Case-Version`, the first 12 hex digits of the content
+hash of the case it was computed from; `?case=<id>` picks one of the installed cases."""
 
 
 @lru_cache(maxsize=1)
@@ -46,22 +48,66 @@ def plotly_js_path() -> Path:
     return path
 
 
-def warm_up(case: Any) -> None:
-    """Compute in advance what the first visitor of the membership pages would wait for.
+def _warm_steps(case: Any) -> list[tuple[str, Callable[[], Any]]]:
+    """What :func:`warm_up` computes, most requested and most expensive first; each is the library call
+    a route makes (so its result is kept with the case under the same key)."""
+    steps: list[tuple[str, Callable[[], Any]]] = []
 
-    The vote model's calibration is read from the on-disk cache of :mod:`dialoguelab.membership`
-    (a fraction of a second; a fresh fit, after the data changed, takes about half a second), and
-    today's admission probability of every body follows from it. (The monthly series is not warmed:
-    it would hold the interpreter for a while, and the membership page loads it after the page is
-    shown.) Errors are logged, never raised: a case without membership data has nothing to warm.
-    """
-    try:
-        from dialoguelab.membership.api import admission_probability, membership_data
+    def membership() -> None:
+        from dialoguelab.membership.api import admission_probability, membership_data, series
 
-        for body in membership_data(case).bodies:
+        bodies = list(membership_data(case).bodies)
+        for body in bodies:
             admission_probability(case, body)
-    except Exception:  # noqa: BLE001 - best effort, in a background thread
-        log.info("warm-up skipped", exc_info=True)
+        for body in bodies:  # the monthly series the membership page fetches, baseline scenario
+            series(case, [body])
+
+    def findings() -> None:
+        from dialoguelab.stance.findings import evaluate_findings
+
+        evaluate_findings(case)
+
+    def stance() -> None:
+        from dialoguelab.stance.changepoints import changepoints
+
+        case.cached(("stance.changepoints",), lambda: changepoints(case))
+
+    def forecasts() -> None:
+        from dialoguelab.forecast.views import issue_view, issues_view
+
+        for issue in issues_view(case)["issues"]:
+            issue_view(case, issue["id"])
+
+    steps += [("membership", membership), ("findings", findings), ("stance", stance), ("forecast", forecasts)]
+    return steps
+
+
+def warm_up(case: Any) -> None:
+    """Compute in advance what the first visitors would otherwise wait for.
+
+    The vote model's calibration (read from the on-disk cache of :mod:`dialoguelab.membership` when
+    there), today's admission probability of every body and its monthly series, the findings, the
+    stance change points and each forecast issue's default page, one after the other, in the calling
+    (background) thread. Each result is kept with the case (:meth:`~dialoguelab.case.Case.cached`,
+    single flight), so a request that needs one while it is being computed waits for it instead of
+    computing it again. Errors are logged, never raised: a case without a part has nothing to warm.
+    """
+    for name, step in _warm_steps(case):
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - best effort, in a background thread
+            log.info("warm-up of %s skipped", name, exc_info=True)
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Every ``/api/v1`` operation documents the error bodies it can answer (400, 404, 414, 422)."""
+    from fastapi.routing import APIRoute
+
+    from dialoguelab.web.routes._models import ERROR_RESPONSES
+
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.path.startswith("/api/") and route.include_in_schema:
+            route.responses = {**ERROR_RESPONSES, **route.responses}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -108,8 +154,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added first = innermost: the cache sits inside the security middleware, so cached answers
     # carry the same headers and bounds as fresh ones.
     if settings.cache_entries > 0:
-        app.add_middleware(ResponseCacheMiddleware, max_entries=settings.cache_entries, ttl=settings.cache_seconds)
-    app.add_middleware(SecurityHeadersMiddleware, max_query_length=settings.max_query_length)
+        app.add_middleware(ResponseCacheMiddleware, cases=cases, max_entries=settings.cache_entries,
+                           ttl=settings.cache_seconds)
+    app.add_middleware(SecurityHeadersMiddleware, max_query_length=settings.max_query_length,
+                       allowed_hosts=tuple(settings.allowed_hosts))
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
@@ -120,5 +168,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
+    _document_errors(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
