@@ -99,17 +99,6 @@ def warm_up(case: Any) -> None:
             log.info("warm-up of %s skipped", name, exc_info=True)
 
 
-def _document_errors(app: FastAPI) -> None:
-    """Every ``/api/v1`` operation documents the error bodies it can answer (400, 404, 414, 422)."""
-    from fastapi.routing import APIRoute
-
-    from dialoguelab.web.routes._models import ERROR_RESPONSES
-
-    for route in app.routes:
-        if isinstance(route, APIRoute) and route.path.startswith("/api/") and route.include_in_schema:
-            route.responses = {**ERROR_RESPONSES, **route.responses}
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the dashboard for one case.
 
@@ -166,8 +155,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for router in ROUTERS:
-        app.include_router(router)
-    _document_errors(app)
+    from dialoguelab.web.routes._models import ERROR_RESPONSES
+
+    for router in ROUTERS:  # every API operation documents the error bodies it may answer
+        app.include_router(router, responses=ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
