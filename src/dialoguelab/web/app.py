@@ -99,6 +99,96 @@ def warm_up(case: Any) -> None:
             log.info("warm-up of %s skipped", name, exc_info=True)
 
 
+def _one_of(values: list[str], *, case_insensitive: bool = False) -> str:
+    """A regular expression matching exactly one of ``values`` (letters in either case if asked)."""
+    import re
+
+    def word(v: str) -> str:
+        if not case_insensitive:
+            return re.escape(v)
+        return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in v)
+
+    return "(" + "|".join(word(v) for v in sorted(set(values))) + ")"
+
+
+def _parameter_formats(cases: dict[str, Path]) -> dict[str, dict[str, Any]]:
+    """The exact formats of the parameters whose valid values come from the served cases' data.
+
+    The routes check these values against the case a request asks for (a 422 naming the allowed
+    ones); the OpenAPI document states the same sets, so a client (or schemathesis) can see them.
+    """
+    from dialoguelab.case import DateBasis
+
+    positions: list[str] = ["applicant", "objector"]
+    series: list[str] = []
+    codes: list[str] = []
+    for path in cases.values():
+        c = load_case(path)
+        try:
+            positions += list(c.positions())
+        except Exception:  # noqa: BLE001 - a case without applicant has no positions
+            pass
+        try:
+            from dialoguelab.stance.series import series_specs
+
+            series += list(series_specs(c))
+        except Exception:  # noqa: BLE001 - a case without blocs has no series
+            pass
+        try:
+            codes += list(c.world.state_names)
+        except Exception:  # noqa: BLE001 - a case without world data
+            pass
+    month_day = r"((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
+    year = r"([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+    out: dict[str, dict[str, Any]] = {
+        "position": {"enum": sorted(set(positions))},
+        "scale": {"enum": ["goldstein", "plover"]},
+        # a partial date, YYYY, YYYY-MM or YYYY-MM-DD (empty: an unused form field)
+        "date_from": {"pattern": f"^({year}(-(0[1-9]|1[0-2])|-{month_day})?)?$"},
+        "date_to": {"pattern": f"^({year}(-(0[1-9]|1[0-2])|-{month_day})?)?$"},
+        # a day on which every modelled body exists (2000 to 2099; empty: today)
+        "date": {"pattern": f"^(20[0-9]{{2}}-{month_day})?$"},
+        "date_basis": {"pattern": "^ *{b}( *, *{b})* *$".format(b=_one_of([b.value for b in DateBasis]))},
+    }
+    if series:
+        out["series"] = {"enum": sorted(set(series))}
+    if codes:
+        code = _one_of(codes, case_insensitive=True)
+        out["iso_list"] = {"pattern": f"^({code}(,{code}){{0,49}})?$"}
+    return out
+
+
+def _refine_openapi(app: FastAPI, cases: dict[str, Path]) -> None:
+    """Generate the OpenAPI document once, with the parameter formats of :func:`_parameter_formats`."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        formats = _parameter_formats(cases)
+        for ops in doc.get("paths", {}).values():
+            for op in ops.values():
+                for prm in op.get("parameters", []):
+                    name = prm.get("name")
+                    schema = prm.get("schema", {})
+                    target = schema.get("anyOf", [schema])
+                    fmt = formats.get("iso_list") if name in ("recognize", "withdraw", "abstain") else formats.get(name)
+                    if fmt is None:
+                        continue
+                    for sub in target:
+                        if sub.get("type") == "string":
+                            sub.pop("pattern", None)
+                            sub.update(fmt)
+                        elif sub.get("type") == "array" and sub.get("items", {}).get("type") == "string":
+                            sub["items"].pop("pattern", None)
+                            sub["items"].update(fmt)
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the dashboard for one case.
 
@@ -160,4 +250,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:  # every API operation documents the error bodies it may answer
         app.include_router(router, responses=ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _refine_openapi(app, cases)
     return app
