@@ -413,3 +413,37 @@ def test_openapi_documents_real_error_bodies(client):
                 "$ref": "#/components/schemas/ErrorBody"}, (path, code)
     mode = spec["paths"]["/api/v1/forecast/{issue}"]["get"]["parameters"]
     assert next(p for p in mode if p["name"] == "mode")["schema"]["enum"] == ["replication", "corrected"]
+
+
+# --- URLs from case files: only http(s) accepted and rendered --------------------------------------
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(document.domain)", "JavaScript:alert(1)", "data:text/html,<b>x</b>",
+                                 "vbscript:msgbox(1)", "ftp://example.org/file"])
+def test_check_rejects_non_http_source_urls_with_file_line_field(tmp_path, url):
+    import shutil
+
+    from dialoguelab.case import check_case
+    from tests.web.conftest import MINICASE
+
+    folder = tmp_path / "case"
+    shutil.copytree(MINICASE, folder)
+    sources = folder / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace('urls: ["https://www.icj-cij.org/case/141"]', f'urls: ["{url}"]'), encoding="utf-8")
+    line = next(i for i, ln in enumerate(sources.read_text(encoding="utf-8").splitlines(), 1) if url in ln)
+    report = check_case(folder)
+    bad = [p for p in report.problems if "urls" in p.field]
+    assert bad, report.problems
+    assert bad[0].file.endswith("sources.yaml") and bad[0].line in (line, line - 5)
+    # the counterfactual: the original https URL passes
+    assert not [p for p in check_case(MINICASE).problems if "urls" in p.field]
+
+
+def test_safe_url_filter_never_renders_a_script_link():
+    from dialoguelab.web.deps import templates
+
+    tpl = templates.env.from_string('<a href="{{ u|safe_url }}">x</a>{% if safe_url(u) %}linked{% endif %}')
+    assert tpl.render(u="javascript:alert(1)") == '<a href="">x</a>'
+    assert tpl.render(u="https://example.org/?a=1&b=2") == '<a href="https://example.org/?a=1&amp;b=2">x</a>linked'
+    assert "java" not in tpl.render(u="java\nscript:alert(1)")
