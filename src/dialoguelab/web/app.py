@@ -29,6 +29,7 @@ from dialoguelab.web.routes import ROUTERS
 from dialoguelab.web.security import SecurityHeadersMiddleware, install_error_handlers
 
 STATIC_DIR = Path(__file__).parent / "static"
+DEFAULT_BODY = "un"  # the membership page's default body
 log = logging.getLogger("dialoguelab.web")
 
 DESCRIPTION = """Read-only JSON API of the dialoguelab dashboard. Every table route also answers
@@ -59,8 +60,9 @@ def _warm_steps(case: Any) -> list[tuple[str, Callable[[], Any]]]:
         bodies = list(membership_data(case).bodies)
         for body in bodies:
             admission_probability(case, body)
-        for body in bodies:  # the monthly series the membership page fetches, baseline scenario
-            series(case, [body])
+        # the monthly series the membership page fetches for its default body (the others, and
+        # other scenarios, are computed on request: warming all would compete with the first visitors)
+        series(case, [DEFAULT_BODY if DEFAULT_BODY in bodies else bodies[0]])
 
     def findings() -> None:
         from dialoguelab.stance.findings import evaluate_findings
@@ -72,13 +74,7 @@ def _warm_steps(case: Any) -> list[tuple[str, Callable[[], Any]]]:
 
         case.cached(("stance.changepoints",), lambda: changepoints(case))
 
-    def forecasts() -> None:
-        from dialoguelab.forecast.views import issue_view, issues_view
-
-        for issue in issues_view(case)["issues"]:
-            issue_view(case, issue["id"])
-
-    steps += [("membership", membership), ("findings", findings), ("stance", stance), ("forecast", forecasts)]
+    steps += [("membership", membership), ("findings", findings), ("stance", stance)]
     return steps
 
 
@@ -86,9 +82,10 @@ def warm_up(case: Any) -> None:
     """Compute in advance what the first visitors would otherwise wait for.
 
     The vote model's calibration (read from the on-disk cache of :mod:`dialoguelab.membership` when
-    there), today's admission probability of every body and its monthly series, the findings, the
-    stance change points and each forecast issue's default page, one after the other, in the calling
-    (background) thread. Each result is kept with the case (:meth:`~dialoguelab.case.Case.cached`,
+    there), today's admission probability of every body, the monthly series of the membership page's
+    default body, the findings and the stance change points, one after the other, in the calling
+    (background) thread. (Forecasts are not warmed: each issue's page is computed once, on its first
+    visit, and warming them would take CPU from the first visitors of the other pages.) Each result is kept with the case (:meth:`~dialoguelab.case.Case.cached`,
     single flight), so a request that needs one while it is being computed waits for it instead of
     computing it again. Errors are logged, never raised: a case without a part has nothing to warm.
     """

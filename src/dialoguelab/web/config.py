@@ -33,9 +33,9 @@ class Settings(BaseSettings):
         How long a cached response is served (routes that default to *today* change at midnight).
     warm_up : bool, default=True
         At start-up, compute the expensive views (the vote model's calibration, admission
-        probabilities, the monthly series, the findings, the stance change points, the forecasts'
-        default pages) in a background thread while the server answers, so that visitors wait for them
-        at most once (single flight).
+        probabilities, the default body's monthly series, the findings, the stance change points) in a
+        background thread while the server answers; a visitor who needs one meanwhile waits for it
+        (single flight) instead of computing it again.
     allowed_hosts : list of str, default=["localhost", "127.0.0.1", "::1"]
         Host names the server answers to (any port); other ``Host`` headers get 400, which defeats
         DNS rebinding. ``*`` allows every host. Environment: ``DIALOGUELAB_ALLOWED_HOSTS`` as a JSON
