@@ -191,7 +191,8 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
             raise RuntimeError(f"the server exited with code {proc.returncode}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(f"GET /api/v1/summary HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+                probe = f"GET /api/v1/summary HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+                s.sendall(probe.encode())
                 if s.recv(12).startswith(b"HTTP/1.1 200"):
                     return proc
         except OSError:

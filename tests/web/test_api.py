@@ -423,8 +423,9 @@ def test_openapi_documents_real_error_bodies(client):
 def test_check_rejects_non_http_source_urls_with_file_line_field(tmp_path, url):
     import shutil
 
-    from dialoguelab.case import check_case
     from tests.web.conftest import MINICASE
+
+    from dialoguelab.case import check_case
 
     folder = tmp_path / "case"
     shutil.copytree(MINICASE, folder)

@@ -8,10 +8,10 @@ scenario controls are used, and screenshots go to ``tests/artifacts/``.
 from __future__ import annotations
 
 import pytest
+from tests.web.test_browser import _plots_drawn, browser, page  # noqa: F401 - fixtures
 
 from dialoguelab.forecast.api import forecast_issue
 from dialoguelab.forecast.scenarios import Change, Scenario
-from tests.web.test_browser import _plots_drawn, browser, page  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -104,11 +104,12 @@ class ScenarioDiff:
         }
         if self.ensemble is not None:
             d["ensemble"] = self.ensemble.to_dict()
-            if baseline_ensemble is not None and self.ensemble.p_pass is not None and baseline_ensemble.p_pass is not None:
-                d["delta_p_pass"] = self.ensemble.p_pass - baseline_ensemble.p_pass
-            d["delta_final_median"] = self.ensemble.median_quantiles[-1][2] - (
-                baseline_ensemble.median_quantiles[-1][2] if baseline_ensemble is not None else float(baseline.median[-1])
-            )
+            base_p = None if baseline_ensemble is None else baseline_ensemble.p_pass
+            if self.ensemble.p_pass is not None and base_p is not None:
+                d["delta_p_pass"] = self.ensemble.p_pass - base_p
+            base_median = (float(baseline.median[-1]) if baseline_ensemble is None
+                           else baseline_ensemble.median_quantiles[-1][2])
+            d["delta_final_median"] = self.ensemble.median_quantiles[-1][2] - base_median
         return d
 
 

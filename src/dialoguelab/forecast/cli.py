@@ -65,7 +65,8 @@ def _print_report(rep: ForecastReport, console: Console) -> None:
                 f"for the mean: {ens.p_pass_mean:.3f} — the share of runs ({thr.meaning})"
             )
         console.print(f"Conditional on: {rep.conditional_on()}.")
-        line = f"The run on the judged inputs alone ends at median {_fmt(rep.judged_median)}, mean {_fmt(rep.judged_mean)}"
+        line = (f"The run on the judged inputs alone ends at median {_fmt(rep.judged_median)}, "
+                f"mean {_fmt(rep.judged_mean)}")
         if thr is not None:
             line += f" ({'passes' if rep.judged_passes() else 'does not pass'} {thr.value:g})"
         line += f"; {rep.judged_percentile:.0%} of the runs end lower."

@@ -85,7 +85,8 @@ def warm_up(case: Any) -> None:
     there), today's admission probability of every body, the monthly series of the membership page's
     default body, the findings and the stance change points, one after the other, in the calling
     (background) thread. (Forecasts are not warmed: each issue's page is computed once, on its first
-    visit, and warming them would take CPU from the first visitors of the other pages.) Each result is kept with the case (:meth:`~dialoguelab.case.Case.cached`,
+    visit, and warming them would take CPU from the first visitors of the other pages.) Each result
+    is kept with the case (:meth:`~dialoguelab.case.Case.cached`,
     single flight), so a request that needs one while it is being computed waits for it instead of
     computing it again. Errors are logged, never raised: a case without a part has nothing to warm.
     """

@@ -88,7 +88,8 @@ def scenario_settings(
 ScenarioDep = Annotated[ScenarioSettings, Depends(scenario_settings)]
 
 
-def _view(case: Any, issue: str, runs: int, seed: int, rounds: int, mode: str, scen: ScenarioSettings) -> dict[str, Any]:
+def _view(case: Any, issue: str, runs: int, seed: int, rounds: int, mode: str,
+          scen: ScenarioSettings) -> dict[str, Any]:
     return issue_view(case, issue, runs=runs, seed=seed, rounds=rounds, mode=mode, salience=scen.salience,
                       capability=scen.capability, remove=scen.remove)
 
