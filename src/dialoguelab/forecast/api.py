@@ -194,7 +194,10 @@ class ForecastReport:
 
     def conditional_on(self) -> str:
         """What the forecast and its probabilities are conditional on (one clause)."""
-        return conditions_sentence(self.mode, self.result.rounds, self.ensemble)
+        text = conditions_sentence(self.mode, self.result.rounds, self.ensemble)
+        if getattr(self.options, "arithmetic", "bit_exact") == "fast":
+            text += " (fast arithmetic)"
+        return text
 
     def notes(self) -> list[str]:
         """Warnings a reader needs next to the figures: an unsettled model, an atypical judged-inputs run."""

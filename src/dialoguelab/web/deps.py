@@ -27,7 +27,7 @@ from fastapi.templating import Jinja2Templates
 
 from dialoguelab.case import Case, builtin_case_path, installed_cases, load_case
 from dialoguelab.web.config import Settings
-from dialoguelab.web.security import safe_url
+from dialoguelab.web.links import safe_url
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
