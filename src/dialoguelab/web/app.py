@@ -113,25 +113,30 @@ def _parameter_formats(cases: dict[str, Path]) -> dict[str, dict[str, Any]]:
     """The exact formats of the parameters whose valid values come from the served cases' data.
 
     The routes check these values against the case a request asks for (a 422 naming the allowed
-    ones); the OpenAPI document states the same sets, so a client (or schemathesis) can see them.
+    ones); the OpenAPI document states the sets of the default case, so a client (or schemathesis)
+    can see them.
     """
     from dialoguelab.case import DateBasis
 
     positions: list[str] = ["applicant", "objector"]
     series: list[str] = []
     codes: list[str] = []
-    for path in cases.values():
+    # Positions and series: those of the default case (a request for another case with ?case= names
+    # that case's, or uses applicant/objector; OpenAPI cannot state a dependency between parameters).
+    # State codes: every served case's world data.
+    for k, path in enumerate(cases.values()):
         c = load_case(path)
-        try:
-            positions += list(c.positions())
-        except Exception:  # noqa: BLE001 - a case without applicant has no positions
-            pass
-        try:
-            from dialoguelab.stance.series import series_specs
+        if k == 0:
+            try:
+                positions += list(c.positions())
+            except Exception:  # noqa: BLE001 - a case without applicant has no positions
+                pass
+            try:
+                from dialoguelab.stance.series import series_specs
 
-            series += list(series_specs(c))
-        except Exception:  # noqa: BLE001 - a case without blocs has no series
-            pass
+                series += list(series_specs(c))
+            except Exception:  # noqa: BLE001 - a case without blocs has no series
+                pass
         try:
             codes += list(c.world.state_names)
         except Exception:  # noqa: BLE001 - a case without world data
