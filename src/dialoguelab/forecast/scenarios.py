@@ -18,8 +18,9 @@ silently clipped.
 
 from __future__ import annotations
 
-__all__ = ["Change", "Adjust", "Scenario", "load_scenario", "apply_scenario"]
+__all__ = ["Change", "Adjust", "Scenario", "load_scenario", "apply_scenario", "scenario_from_settings"]
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +184,78 @@ def apply_scenario(issue: Issue, scenario: Scenario) -> Issue:
     if not any(a.capability.value * a.salience.value > 0 for a in remaining):
         raise InvalidParameterError("The scenario leaves no actor with positive capability and salience.")
     return issue.model_copy(update={"actors": remaining})
+
+
+def scenario_from_settings(
+    issue: Issue,
+    *,
+    salience: Mapping[str, float] | None = None,
+    capability: Mapping[str, float] | None = None,
+    remove: Sequence[str] = (),
+) -> Scenario | None:
+    """A scenario that sets actors' saliences or capabilities and removes actors (``None`` if nothing changes).
+
+    The dashboard's scenario controls and the API's ``salience``, ``capability`` and ``remove``
+    parameters describe a scenario this way; the changes are checked as any scenario's are
+    (:func:`apply_scenario`).
+
+    Parameters
+    ----------
+    issue : Issue
+        The issue the scenario is for (its actors are checked).
+    salience, capability : mapping of actor id to float, optional
+        New values (salience in [0, 1], capability >= 0).
+    remove : sequence of str, default=()
+        Actors that leave the issue.
+
+    Returns
+    -------
+    Scenario or None
+
+    Raises
+    ------
+    InvalidParameterError
+        An actor that is not on the issue (the message names the parameter and lists the actors there
+        are), a value out of its range, an actor both changed and removed, or fewer than two actors left.
+    """
+    salience = dict(salience or {})
+    capability = dict(capability or {})
+    removed = list(dict.fromkeys(remove))
+    known = issue.actor_ids()
+    for what, names in (("salience", salience), ("capability", capability), ("remove", removed)):
+        for a in names:
+            if a not in known:
+                raise InvalidParameterError(
+                    f"The {what!r} parameter names actor {a!r}, who is not on issue {issue.id!r} "
+                    f"(actors: {', '.join(known)})."
+                )
+    for a, v in salience.items():
+        if not 0.0 <= float(v) <= 1.0:
+            raise InvalidParameterError(f"The 'salience' parameter must be in [0, 1]. Got {v!r} for {a!r}.")
+    for a, v in capability.items():
+        if not 0.0 <= float(v) < float("inf"):
+            raise InvalidParameterError(f"The 'capability' parameter must be a number >= 0. Got {v!r} for {a!r}.")
+    both = sorted((set(salience) | set(capability)) & set(removed))
+    if both:
+        raise InvalidParameterError(f"Actor {both[0]!r} cannot both leave the issue and change its values.")
+    changes: list[Change] = []
+    parts: list[str] = []
+    for a in known:
+        if a in removed:
+            changes.append(Change(actor=a, leave=True))
+            parts.append(f"{a} leaves")
+            continue
+        upd: dict[str, Any] = {}
+        if a in salience:
+            upd["salience"] = {"set": float(salience[a])}
+            parts.append(f"{a} salience {float(salience[a]):g}")
+        if a in capability:
+            upd["capability"] = {"set": float(capability[a])}
+            parts.append(f"{a} capability {float(capability[a]):g}")
+        if upd:
+            changes.append(Change(actor=a, **upd))
+    if not changes:
+        return None
+    scen = Scenario(name="; ".join(parts), issue=issue.id, changes=changes)
+    apply_scenario(issue, scen)  # range checks with their messages
+    return scen
