@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
         else:
             for p in report.problems:
                 err_console.print(str(p), highlight=False, markup=False)
-            if report.paper is None:
+            if report.paper is None and report.paper_expected:
                 err_console.print("note: the paper's text was not found, so locators were not verified (use --paper)")
             if report.ok:
                 counts = ", ".join(f"{v} {k}" for k, v in report.counts.items())

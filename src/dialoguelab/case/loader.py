@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from dialoguelab.cachedir import cache_dir
+from dialoguelab.case.dates import PartialDate
 from dialoguelab.case.files import (
     Located,
     file_present,
@@ -59,6 +60,7 @@ from dialoguelab.case.schema import (
     SourceKind,
 )
 from dialoguelab.errors import CaseError, CaseValidationError, InvalidParameterError, Problem, UnknownIdError
+from dialoguelab.fsutil import recover
 from dialoguelab.world import WorldData, load_world, world_files
 
 T = TypeVar("T")
@@ -103,8 +105,8 @@ def resolve_case_path(path: str | Path | None) -> Path:
     if path is None:
         return builtin_case_path()
     p = Path(path).expanduser()
-    if not p.exists() and isinstance(path, str) and "/" not in path and (_cases_dir() / path / "case.yaml").is_file():
-        return _cases_dir() / path
+    if not p.exists() and len(p.parts) == 1 and (_cases_dir() / p.name / "case.yaml").is_file():
+        return _cases_dir() / p.name
     return p.resolve()
 
 
@@ -236,6 +238,13 @@ class Case:
         party = self.applicant if role == "applicant" else self.objector
         assert party is not None
         return party.position_id
+
+    def verified_to(self) -> dict[str, PartialDate]:
+        """Each dataset with the day it was checked up to: the world's (members, organizations, rollcalls)
+        and the case's (``verified_to:`` in ``case.yaml``: events, recognitions, stances …)."""
+        out = dict(self.world.verified_to)
+        out.update(self.meta.verified_to)
+        return out
 
     @property
     def world(self) -> WorldData:
@@ -375,6 +384,8 @@ class CheckReport:
     counts: dict[str, int]
     paper: Path | None
     locators_checked: int
+    #: whether case.yaml names a paper (a case built from outside documents only has none)
+    paper_expected: bool = True
 
     @property
     def ok(self) -> bool:
@@ -396,7 +407,9 @@ def case_files(root: Path) -> list[Path]:
     return sorted(
         p
         for p in root.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(TOOL_FILE_PREFIX)
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and not any(part.startswith(TOOL_FILE_PREFIX) for part in p.relative_to(root).parts)
     )
 
 
@@ -822,7 +835,7 @@ _LATEST: dict[str, tuple[tuple[tuple[str, int, int, int], ...], Case]] = {}
 
 
 def load_case(path: str | Path | None = None) -> Case:
-    """Load and validate a case folder (default: the installed default case).
+    """Load and validate a case folder or an installed case by name (default: the installed default case).
 
     Calling it again is cheap: when no file of the case changed (same sizes, times and inodes), the case
     already loaded is returned; when one did, the new version is read (a server calling it per request
@@ -851,6 +864,7 @@ def load_case(path: str | Path | None = None) -> Case:
         raise CaseError(f"case folder {root} does not exist")
     if not root.is_dir():
         raise CaseError(f"{root} is not a folder: give the folder that holds case.yaml")
+    recover(root)  # a merge a crash interrupted is finished or undone before anything is read
     signature = _stat_signature(root)
     with _CACHE_LOCK:
         latest = _LATEST.get(str(root))
@@ -922,6 +936,8 @@ def check_case(path: str | Path | None = None, paper: str | Path | None = None) 
         The paper's text file, when it is not where the case's search paths say.
     """
     root = resolve_case_path(path)
+    if root.is_dir():
+        recover(root)
     case, problems, found, n_loc, unreadable = _build(root, Path(paper) if paper else None)
     # a part refers to actors, sources and events: with one of their files unreadable, every reference
     # would be reported; the unreadable file's own problem is the one to fix first
@@ -939,5 +955,6 @@ def check_case(path: str | Path | None = None, paper: str | Path | None = None) 
     if case is not None:
         for name in ("actors", "sources", "events", "quotations", "agreements", "documents"):
             counts[name] = len(getattr(case, name))
-    return CheckReport(root, problems, counts, found, n_loc)
+    expected = case is not None and case.meta.paper is not None
+    return CheckReport(root, problems, counts, found, n_loc, expected)
 
