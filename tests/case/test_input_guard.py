@@ -492,7 +492,7 @@ def test_check_reports_a_problem_in_each_part(kosovo: Path, target: str, old: st
         ("membership/scenarios/notes.md", True),
         ("forecast/readme.txt", True),
         ("world/organisations.yaml", True),
-        ("texts/uncited.txt", True),
+        ("texts/uncited.txt", False),  # texts/ keeps documents; review writes one before its source
         ("event.yaml", True),
         ("events/_notes.txt", False),
         ("events/_draft.yaml", False),

@@ -414,22 +414,23 @@ def case_files(root: Path) -> list[Path]:
 
 
 #: Folders of a case whose every file the case format reads (with the parts' own folders): any other
-#: file in them is reported by ``check``.
-FORMAT_FOLDERS = ("events", "texts", "world")
+#: file in them is reported by ``check``. ``texts/`` is not one: it keeps documents, and a text is read
+#: when a source names it (``dialoguelab review`` writes a text before the source that cites it).
+FORMAT_FOLDERS = ("events", "world")
 #: Files at the top level of a case folder with these suffixes are case files: one the format does not
 #: read is reported (a misspelt ``event.yaml`` would otherwise be skipped without a word).
 DATA_SUFFIXES = (".yaml", ".yml", ".csv")
 
 
-def unread_files(root: Path, case: Case | None = None, paper: Path | None = None) -> list[Problem]:
+def unread_files(root: Path, paper: Path | None = None) -> list[Problem]:
     """A problem for every file of the case folder that nothing reads, where a case file is expected.
 
-    The rule (``docs/case-format.md``): in the format's folders (``events/``, ``texts/``, ``world/``
-    and each part's folders, such as ``membership/`` and ``forecast/``) every file must be one that is
-    read; at the top level every ``.yaml``, ``.yml`` or ``.csv`` file must be. Names starting with
-    ``_`` or ``.`` (a draft kept aside, ``.gitkeep``) are never reported, nor is anything in another
-    folder or another file at the top level (the paper's text, a README). ``texts/`` files are
-    checked only when ``case`` is given (a text is read when a source names it).
+    The rule (``docs/case-format.md``): in the format's folders (``events/``, ``world/`` and each
+    part's folders, such as ``membership/`` and ``forecast/``) every file must be one that is read; at
+    the top level every ``.yaml``, ``.yml`` or ``.csv`` file must be. Names starting with ``_`` or
+    ``.`` (a draft kept aside, ``.gitkeep``) are never reported, nor is anything in another folder
+    (``texts/`` keeps documents: a text is read when a source names it) or another file at the top
+    level (the paper's text, a README).
     """
     parts = list(registered_parts().values())
     folders = set(FORMAT_FOLDERS)
@@ -440,8 +441,6 @@ def unread_files(root: Path, case: Case | None = None, paper: Path | None = None
     read |= {p.resolve() for p in world_files(root / "world") if p.is_relative_to(root)}
     if paper is not None:
         read.add(paper.resolve())
-    if case is not None:
-        read |= {(root / "texts" / s.text_file).resolve() for s in case.sources if s.text_file}
     out: list[Problem] = []
     for p in case_files(root):
         rel = p.relative_to(root)
@@ -454,10 +453,6 @@ def unread_files(root: Path, case: Case | None = None, paper: Path | None = None
             hint = f"the case files are {', '.join(CASE_FILES)} and those of the parts"
         elif top not in folders:
             continue
-        elif top == "texts":
-            if case is None:
-                continue
-            hint = "no source names it as its text_file"
         elif top == "events":
             hint = "event files are events/*.yaml"
         else:
@@ -950,7 +945,7 @@ def check_case(path: str | Path | None = None, paper: str | Path | None = None) 
             for part in registered_parts().values():
                 if not problems or part.name != "findings":  # findings name events: check them on a sound case
                     problems += part.validate(case)
-    problems += unread_files(root, case, found)
+    problems += unread_files(root, found)
     counts: dict[str, int] = {}
     if case is not None:
         for name in ("actors", "sources", "events", "quotations", "agreements", "documents"):
