@@ -5,7 +5,8 @@ The report is one HTML file that works offline: Plotly's JavaScript is inlined f
 script ``report_templates/charts.js`` (also served to the dashboard), and no other resource is loaded.
 Every figure is followed by the list of the events or records it is built from, each linked to its
 entry in the report's timeline or to its sources. The file is written atomically (a temporary file in
-the same folder, then :func:`os.replace`).
+the same folder, then :func:`os.replace`, by :func:`dialoguelab.fsutil.atomic_write`), with the umask's
+default mode (e.g. 644) for a new file and the old file's mode when it replaces one.
 """
 
 from __future__ import annotations
@@ -23,13 +24,12 @@ __all__ = [
 ]
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from dialoguelab.case import Case
 from dialoguelab.errors import DialoguelabError, InvalidParameterError
+from dialoguelab.fsutil import atomic_write
 from dialoguelab.jsonable import to_jsonable
 
 REPORT_FILE = "report.html"
@@ -418,13 +418,5 @@ def write_report(case: Case, out: str | Path, *, scale: str = "goldstein") -> Pa
         raise InvalidParameterError(f"The 'out' parameter must be a folder; {folder} is a file.")
     folder.mkdir(parents=True, exist_ok=True)
     html = render_report(case, scale=scale)
-    target = folder / REPORT_FILE
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    # atomic, and readable like any file the user creates (the umask's default mode, or the old file's)
+    return atomic_write(folder / REPORT_FILE, html)

@@ -105,7 +105,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
 from dialoguelab.cachedir import cache_dir
@@ -874,6 +873,8 @@ def _em(
     Returns the estimate, the log posterior after each step, the number of EM steps and whether the
     rise of the log posterior over a cycle fell below the tolerance.
     """
+    from scipy.optimize import minimize  # slow to import; a fit read from the disk cache needs none
+
     tol = float(FIT_OPTIONS["em_tolerance"])
     rtol = float(FIT_OPTIONS["em_relative_tolerance"])
     has_unknown = any((item.known < 0).any() for item in L.d.items)

@@ -90,7 +90,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 from scipy.special import gammaln
 
 from dialoguelab.cachedir import cache_dir
@@ -399,6 +398,9 @@ class AdmissionResult:
     class_probabilities: dict[str, tuple[float, float, float, float]]
     basis: str = METHOD_VOTE_MODEL
     label: str = ""
+    #: the day the data were checked up to, and whether ``date`` is later (the answer is then a projection)
+    data_verified_to: str | None = None
+    projection: bool = False
     #: ``ideal_points`` (the per-state model) or ``class`` (one vector per stance class)
     model: str = MODEL_IDEAL_POINTS
     #: the roll calls the vote model was fitted on
@@ -627,9 +629,11 @@ def _compute_admission(
         {k: (float(v[0]), float(v[1]), float(v[2]), float(v[3])) for k, v in probs.items()},
         basis,
         "; ".join(labels) if labels else LABEL_NOT_MODELLED,
-        model,
-        rests_on,
-        mlabel,
+        w.data.verified_to.isoformat() if w.data.verified_to else None,
+        w.data.is_projection(on),
+        model=model,
+        rests_on=rests_on,
+        model_label=mlabel,
     )
 
 
@@ -859,6 +863,8 @@ def _probs(
 
 
 def _fit(obs: list[_Obs], prior: float) -> tuple[np.ndarray, float]:
+    from scipy.optimize import minimize  # 0.5 s to import; a fit read from the disk cache needs none
+
     alpha = np.array([PRIOR_BETA[c][0] for c in VOTE_CLASSES])
     beta = np.array([PRIOR_BETA[c][1] for c in VOTE_CLASSES])
 

@@ -24,13 +24,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dialoguelab.case.files import Located, read_csv_records, read_yaml_list, validate_records
+from dialoguelab.case.dates import PartialDate
+from dialoguelab.case.files import (
+    Located,
+    file_present,
+    hash_file,
+    read_csv_records,
+    read_yaml_list,
+    read_yaml_mapping,
+    validate_records,
+)
 from dialoguelab.case.schema import Source
 from dialoguelab.errors import CaseValidationError, Problem, UnknownIdError
 from dialoguelab.world.schema import BodySpec, MemberRow, RollCall, RollCallVote
 
 WORLD_DIR = Path(__file__).resolve().parent / "data"
-FILES = ("organizations.yaml", "members.csv", "rollcalls.csv", "sources.yaml")
+FILES = ("organizations.yaml", "members.csv", "rollcalls.csv", "sources.yaml", "verified.yaml")
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,8 @@ class WorldData:
     content_hash: str
     #: where each body and roll call was read (file shown, line), for located messages
     lines: dict[str, tuple[str, int]] = field(default_factory=dict, compare=False, repr=False)
+    #: dataset (members, organizations, rollcalls) → the day it was checked up to (``verified.yaml``)
+    verified_to: dict[str, PartialDate] = field(default_factory=dict, compare=False)
 
     def body(self, name: str) -> BodySpec:
         """Find a body by id, name or alias (case-insensitive)."""
@@ -92,21 +103,25 @@ def _hash(files: Iterable[Path]) -> str:
     for p in files:
         h.update(str(p).encode())
         h.update(b"\0")
-        try:
-            h.update(p.read_bytes())
-        except OSError:
-            h.update(b"<unreadable>")
+        hash_file(h, p)
         h.update(b"\0")
     return h.hexdigest()
 
 
-def _records(folder: Path, name: str, problems: list[Problem], root: Path) -> list[Located]:
+def _records(
+    folder: Path, name: str, problems: list[Problem], root: Path, unreadable: set[str] | None = None
+) -> list[Located]:
     path = folder / name
-    if not path.is_file():
+    if not file_present(path):
         return []
+    before = len(problems)
     if name.endswith(".csv"):
-        return read_csv_records(path, problems, root)
-    return read_yaml_list(path, name.split(".")[0] if name != "organizations.yaml" else "bodies", problems, root)
+        out = read_csv_records(path, problems, root)
+    else:
+        out = read_yaml_list(path, name.split(".")[0] if name != "organizations.yaml" else "bodies", problems, root)
+    if not out and len(problems) > before and unreadable is not None:
+        unreadable.add(name)  # nothing of it could be read: references into it are not checked
+    return out
 
 
 def _by_id(rows: list[tuple[Any, Located]], out: dict[str, tuple[Any, Located]], problems: list[Problem]) -> None:
@@ -130,28 +145,28 @@ def _read(override: Path | None, problems: list[Problem]) -> dict[str, Any]:
     sources: dict[str, tuple[Source, Located]] = {}
     members: dict[str, list[tuple[MemberRow, Located]]] = {}
     votes: dict[str, tuple[list[tuple[RollCallVote, Located]], str]] = {}
+    unreadable: set[str] = set()
     for folder, root in ((WORLD_DIR, WORLD_DIR.parent.parent), (override, override.parent if override else None)):
         if folder is None or root is None or not folder.is_dir():
             continue
         layer_bodies: dict[str, tuple[BodySpec, Located]] = {}
         _by_id(
-            validate_records(_records(folder, "organizations.yaml", problems, root), BodySpec, problems),
+            validate_records(_records(folder, "organizations.yaml", problems, root, unreadable), BodySpec, problems),
             layer_bodies,
             problems,
         )
         bodies.update(layer_bodies)
         layer_rc: dict[str, tuple[RollCall, Located]] = {}
-        _by_id(
-            validate_records(_records(folder, "rollcalls.csv", problems, root), RollCall, problems), layer_rc, problems
-        )
+        raw = _records(folder, "rollcalls.csv", problems, root, unreadable)
+        _by_id(validate_records(raw, RollCall, problems), layer_rc, problems)
         rollcalls.update(layer_rc)
         layer_src: dict[str, tuple[Source, Located]] = {}
-        _by_id(
-            validate_records(_records(folder, "sources.yaml", problems, root), Source, problems), layer_src, problems
-        )
+        raw = _records(folder, "sources.yaml", problems, root, unreadable)
+        _by_id(validate_records(raw, Source, problems), layer_src, problems)
         sources.update(layer_src)
         layer_members: dict[str, list[tuple[MemberRow, Located]]] = {}
-        for m, loc in validate_records(_records(folder, "members.csv", problems, root), MemberRow, problems):
+        raw = _records(folder, "members.csv", problems, root, unreadable)
+        for m, loc in validate_records(raw, MemberRow, problems):
             layer_members.setdefault(m.body, []).append((m, loc))
         members.update(layer_members)
         rc_dir = folder / "rollcalls"
@@ -159,15 +174,43 @@ def _read(override: Path | None, problems: list[Problem]) -> dict[str, Any]:
             for p in sorted(rc_dir.glob("*.csv")):
                 rows = validate_records(read_csv_records(p, problems, root), RollCallVote, problems)
                 votes[p.stem] = (rows, str(p.relative_to(root)))
-    return {"bodies": bodies, "rollcalls": rollcalls, "sources": sources, "members": members, "votes": votes}
+    verified: dict[str, PartialDate] = {}
+    for folder, root in ((WORLD_DIR, WORLD_DIR.parent.parent), (override, override.parent if override else None)):
+        if folder is None or root is None or not (folder / "verified.yaml").is_file():
+            continue
+        rec = read_yaml_mapping(folder / "verified.yaml", problems, root)
+        for key, value in (rec.data if rec is not None and isinstance(rec.data, dict) else {}).items():
+            try:
+                verified[str(key)] = PartialDate.parse(str(value))
+            except ValueError as exc:
+                problems.append(
+                    Problem(
+                        rec.file if rec else "verified.yaml",
+                        rec.line_of(str(key)) if rec else 0,
+                        str(key),
+                        f"{exc}: write YYYY-MM-DD",
+                    )
+                )
+    return {
+        "bodies": bodies,
+        "rollcalls": rollcalls,
+        "sources": sources,
+        "members": members,
+        "votes": votes,
+        "unreadable": unreadable,
+        "verified": verified,
+    }
 
 
 def _cross_check(t: dict[str, Any], problems: list[Problem]) -> None:
     sources: dict[str, Any] = t["sources"]
     bodies: dict[str, tuple[BodySpec, Located]] = t["bodies"]
     lists = set(t["members"])
+    unreadable: set[str] = t["unreadable"]
 
     def need_sources(ids: Iterable[str], file: str, line: int, fname: str) -> None:
+        if "sources.yaml" in unreadable:
+            return
         for sid in ids:
             if sid not in sources:
                 problems.append(Problem(file, line, fname, f"unknown source id {sid!r}: add it to sources.yaml"))
@@ -188,7 +231,7 @@ def _cross_check(t: dict[str, Any], problems: list[Problem]) -> None:
         organs = [(b.members, "members")] + [(s.organ, f"admission.{s.id}.organ") for s in b.admission]
         for organ, where in organs:
             for ref in (organ.members_of, organ.derive_from):
-                if ref is not None and ref not in lists and ref not in bodies:
+                if ref is not None and ref not in lists and ref not in bodies and "members.csv" not in unreadable:
                     problems.append(
                         Problem(loc.file, loc.line_of("members"), where, f"no members.csv rows for list {ref!r}")
                     )
@@ -201,7 +244,7 @@ def _cross_check(t: dict[str, Any], problems: list[Problem]) -> None:
             )
     for rc, loc in t["rollcalls"].values():
         need_sources(rc.sources, loc.file, loc.line, "sources")
-        if rc.body not in bodies and rc.body not in lists:
+        if rc.body not in bodies and rc.body not in lists and "organizations.yaml" not in unreadable:
             problems.append(Problem(loc.file, loc.line, "body", f"unknown body {rc.body!r}"))
         elif rc.stage is not None and rc.body in bodies:
             stages = [s.id for s in bodies[rc.body][0].admission]
@@ -287,6 +330,9 @@ def _build(override: Path | None) -> tuple[WorldData | None, list[Problem]]:
     if problems:
         return None, problems
     lines = {f"body:{k}": (loc.file, loc.line) for k, (_, loc) in t["bodies"].items()}
+    for k, (b, loc) in t["bodies"].items():  # each stage's rule, for the membership engine's messages
+        for i, s in enumerate(b.admission):
+            lines[f"body:{k}.admission.{s.id}.rule"] = (loc.file, loc.line_of_path(("admission", i, "rule")))
     lines.update({f"rollcall:{k}": (loc.file, loc.line) for k, (_, loc) in t["rollcalls"].items()})
     data = WorldData(
         bodies={k: b for k, (b, _) in t["bodies"].items()},
@@ -297,6 +343,7 @@ def _build(override: Path | None) -> tuple[WorldData | None, list[Problem]]:
         state_names=names,
         content_hash="",
         lines=lines,
+        verified_to=t["verified"],
     )
     return data, problems
 
