@@ -483,12 +483,12 @@ def register(app: typer.Typer) -> None:
             _json(r.to_dict())
             return
         cols: list[Column | str] = [Column("vote", priority=0, kind="id"), Column("yes", priority=0, kind="int")]
-        for k, m in enumerate(("model", "rule", "class")):
+        for rank, m in enumerate(("model", "rule", "class")):
             cols += [
-                Column(f"expected_yes_{m}", priority=k, kind="float"),
-                Column(f"brier_{m}", priority=k, kind="float"),
-                Column(f"log_loss_{m}", priority=k + 1, kind="float"),
-                Column(f"p_pass_{m}", priority=k + 1, kind="prob"),
+                Column(f"expected_yes_{m}", priority=rank, kind="float"),
+                Column(f"brier_{m}", priority=rank, kind="float"),
+                Column(f"log_loss_{m}", priority=rank + 1, kind="float"),
+                Column(f"p_pass_{m}", priority=rank + 1, kind="prob"),
             ]
         emit_table(r.table, title="Leave one roll call out (Brier and log loss of P(yes); lower is better)",
                    columns=cols)

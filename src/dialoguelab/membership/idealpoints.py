@@ -1326,7 +1326,8 @@ def model_label(f: IdealPointFit) -> str:
     """What a probability from this fit rests on, in words."""
     n_states = len(f.states)
     return (
-        f"per-state ideal-point model ({f.dimensions} dimensions, MAP) fitted on {len(f.votes)} roll calls "
+        f"per-state ideal-point model ({f.dimensions} dimension{'s' if f.dimensions != 1 else ''}, MAP) "
+        f"fitted on {len(f.votes)} roll calls "
         f"({', '.join(f.votes)}) and {n_states} states"
     )
 

@@ -96,15 +96,20 @@
       r.rows.forEach(function (row) {
         var tr = document.createElement("tr");
         tr.dataset.vote = row.vote;
+        var three = function (key, d) {
+          return ["model", "rule", "class"].map(function (m) {
+            var v = row[key + "_" + m];
+            return v === null || v === undefined ? "–" : fmt(v, d);
+          }).join(" / ");
+        };
+        var yn = function (v) { return v === null || v === undefined ? "–" : (v ? "yes" : "no"); };
         cell(tr, row.vote);
         cell(tr, String(row.yes), "n");
-        cell(tr, fmt(row.expected_yes_model, 1), "n");
-        cell(tr, fmt(row.expected_yes_rule, 1), "n");
-        cell(tr, fmt(row.expected_yes_class, 1), "n");
-        cell(tr, fmt(row.brier_model, 3), "n");
-        cell(tr, fmt(row.brier_rule, 3), "n");
-        cell(tr, fmt(row.brier_class, 3), "n");
-        cell(tr, row.outcome_right_model === null ? "" : (row.outcome_right_model ? "yes" : "no"));
+        cell(tr, three("expected_yes", 1), "n");
+        cell(tr, three("brier", 3), "n");
+        cell(tr, three("log_loss", 3), "n");
+        cell(tr, row.p_pass_model === null ? "–" : fmt(row.p_pass_model, 3), "n");
+        cell(tr, [yn(row.outcome_right_model), yn(row.outcome_right_rule), yn(row.outcome_right_class)].join(" / "));
         tbody.appendChild(tr);
       });
       document.getElementById("calibration-table").hidden = false;
