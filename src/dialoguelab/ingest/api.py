@@ -46,6 +46,7 @@ from dialoguelab.ingest.review import (
     load_review,
     merge_review,
     run_review,
+    unique_ids,
     write_review,
 )
 
@@ -155,6 +156,7 @@ def ingest(
         if len(batch.errors) == 1:  # one document, one error: its own message says where and what to do
             raise DocumentError(batch.errors[0][1])
         raise DocumentError("no document could be ingested:\n" + "\n".join(f"  {e}" for _, e in batch.errors))
+    unique_ids(batch.results)  # the same ids in the review file and in --json
     review_file = None
     if out is not None:
         review_file = str(write_review(batch.results, out, case=c.root, sources=c.sources))

@@ -364,6 +364,9 @@ class DocumentDate:
     line: int | None = None
 
 
+_Datelines = tuple[set[int], dict[int, DateMention], DocumentDate | None, tuple[DateMention, int] | None]
+
+
 def _date_in_url(url: str) -> tuple[PartialDate, str] | None:
     """A date written in a page's address: ``/2025/12/18/`` or ``/20250902/`` (day), ``/2025/10/`` (month),
     ``/2024/`` (year)."""
@@ -385,9 +388,7 @@ def _date_in_url(url: str) -> tuple[PartialDate, str] | None:
     return (PartialDate(int(m.group(1))), m.group(0)) if m else None
 
 
-def _datelines(
-    doc: Document,
-) -> tuple[set[int], dict[int, DateMention], DocumentDate | None, tuple[DateMention, int] | None]:
+def _datelines(doc: Document) -> _Datelines:
     """Datelines near the top: paragraphs that are only a date, and dates that open a paragraph.
 
     Returns the indexes of the paragraphs that are only a dateline (they are not text), the opening
@@ -425,7 +426,7 @@ def _datelines(
 
 
 def document_metadata(
-    doc: Document, given: Mapping[str, Any] | None = None
+    doc: Document, given: Mapping[str, Any] | None = None, datelines: _Datelines | None = None
 ) -> tuple[dict[str, Any], DocumentDate | None]:
     """What is known of a document for its source record: title, publisher, date, URL, note, and from where.
 
@@ -454,7 +455,7 @@ def document_metadata(
         meta["url"], origin["url"] = header["url"], f"its header line (line {header.get('line', 1)})"
     if meta["note"] is None and header.get("note"):
         meta["note"], origin["note"] = header["note"], f"its header line (line {header.get('line', 1)})"
-    whole, _, dateline, yearless = _datelines(doc)
+    whole, _, dateline, yearless = datelines if datelines is not None else _datelines(doc)
     if meta["title"] is None:
         first = next((p for k, p in enumerate(doc.paragraphs) if p.text.strip() and k not in whole), None)
         if first is not None and first.heading and first.first_line <= DATELINE_LINES:
@@ -524,8 +525,9 @@ def extract_candidates(
     index = _case_index(case_events)
     name = Path(doc.path).name
     doc_slug = _slug(Path(doc.path).stem)
-    meta, doc_date = document_metadata(doc, metadata)
-    dateline_paras, opening_datelines, _, _ = _datelines(doc)
+    found = _datelines(doc)
+    meta, doc_date = document_metadata(doc, metadata, found)
+    dateline_paras, opening_datelines, _, _ = found
     per_line: dict[int, int] = {}  # candidates numbered per line: c-<doc>-<line>-<n>, unique and stable
     candidates: list[Candidate] = []
     sentences_for_new: list[tuple[str, int]] = []

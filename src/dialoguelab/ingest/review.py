@@ -45,6 +45,8 @@ __all__ = [
     "KEY_TAG_PREFIX",
     "check_metadata",
     "load_decisions",
+    "unique_ids",
+    "proposed_source_id",
 ]
 
 import datetime as dt
@@ -161,6 +163,24 @@ def proposed_source_id(text_sha256: str, path: str, sources: Iterable[Any], take
     return sid
 
 
+def unique_ids(results: Sequence[IngestResult]) -> None:
+    """Make document and candidate ids unique across documents, in place (stable: in the given order).
+
+    Ids are ``d-<file stem>`` and ``c-<file stem>-<line>-<n>``; a second document with the same stem
+    (``a/news.txt``, ``b/news.txt``) becomes ``d-news-2`` and its candidates ``c-news-2-…``.
+    """
+    doc_ids: set[str] = set()
+    for r in results:
+        base = str(r.document.get("id") or f"d-{_doc_slug(r.document['path'])}")
+        did = _unique(base, doc_ids)
+        r.document["id"] = did
+        if did != base:
+            old, new = "c-" + base[2:] + "-", "c-" + did[2:] + "-"
+            for c in r.candidates:
+                if c.id.startswith(old):
+                    c.id = new + c.id[len(old) :]
+
+
 def write_review(
     results: Sequence[IngestResult],
     path: str | Path,
@@ -188,23 +208,15 @@ def write_review(
                 {"name": n.name, "count": 0, "first_line": n.first_line, "document": r.document["path"]},
             )
             entry["count"] += n.count
+    unique_ids(results)
     documents: list[dict[str, Any]] = []
-    candidates: list[dict[str, Any]] = []
-    doc_ids: set[str] = set()
     taken = {str(s.id) for s in sources}
     for r in results:
         d = dict(r.document, stats=r.stats)
-        base = str(d.get("id") or f"d-{_doc_slug(d['path'])}")
-        did = _unique(base, doc_ids)
-        d["id"] = did
         if d.get("text_sha256"):
             d["source_id"] = proposed_source_id(d["text_sha256"], d["path"], sources, taken)
         documents.append(d)
-        for c in r.candidates:
-            cd = c.to_dict()
-            if did != base:  # the same stem twice: keep each candidate id unique and stable
-                cd["id"] = "c-" + did[2:] + cd["id"][len("c-") + len(base) - 2 :]
-            candidates.append(cd)
+    candidates = [c.to_dict() for r in results for c in r.candidates]
     data = {
         "format": REVIEW_FORMAT,
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
