@@ -59,7 +59,8 @@ for sid, evs in sorted(by_doc.items()):
     total += len(cands)
     for e in evs:
         at = [c for c in cands if c.line <= e.locator.line <= max(c.end_line, c.line)]
-        dated = [c for c in at if c.date == str(e.date) and (c.end_date or None) == (str(e.end_date) if e.end_date else None)]
+        end = str(e.end_date) if e.end_date else None
+        dated = [c for c in at if c.date == str(e.date) and (c.end_date or None) == end]
         rows.append({"event": e.id, "found": bool(at), "dated": bool(dated),
                      "candidate_dates": sorted({str(c.date) for c in at})})
 print(json.dumps({"events": len(events), "documents": len(by_doc), "candidates": total,

@@ -560,7 +560,7 @@ def extract_candidates(
             stats["headings"] += 1
             sentences_for_new += [(text[a:b], para.line_at(a)) for a, b in split_sentences(text)]
             continue
-        all_mentions = find_dates(text)
+        all_mentions = find_dates(text, deictic=doc_date is not None)
         opening = opening_datelines.get(k_para)
         if opening is not None:  # "Oct 9, 2024 – The trial …": the dateline dates the document
             stats["datelines"] += 1

@@ -216,8 +216,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "April22, 2024": a copy that lost the space after the month is still a date
     ("mdy", re.compile(rf"\b(?P<m>{_MON})\s*(?P<d>{_D}),?\s+(?P<y>{_YEAR})\b")),
     ("dmy", re.compile(rf"\b(?P<d>{_D})\s+(?P<m>{_MON}),?\s+(?P<y>{_YEAR})\b")),
-    # "the 9th of February 2025"; "09. feb. 2024." (a news agency's dateline, month in any case)
-    ("dmy", re.compile(rf"\b(?:the\s+)?(?P<d>{_D})\s+of\s+(?P<m>{_MON}),?\s+(?P<y>{_YEAR})\b")),
+    # "the 9th of February 2025", or without a year; "09. feb. 2024." (an agency's dateline, month in any case)
+    ("dmy_of", re.compile(rf"\b(?:the\s+)?(?P<d>{_D})\s+of\s+(?P<m>{_MON})(?:,?\s+(?P<y>{_YEAR}))?\b")),
     ("dmy", re.compile(rf"\b(?P<d>{_D})\.\s*(?P<m>(?i:{_MON}))\.?\s*(?P<y>{_YEAR})\b")),
     ("iso", re.compile(r"\b(?P<iso>(?:1[89]|20)\d\d-[01]\d-[0-3]\d)\b")),
     ("numeric", re.compile(r"\b(?P<num>[0-3]?\d[./][01]?\d[./](?:1[89]|20)\d\d)\b")),
@@ -252,10 +252,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    # a day and month without a year ("on 10 June", "Dec. 5", "the 27th of March"); not a range ("June 27-28")
-    ("yearless", re.compile(rf"\bthe\s+(?P<d>{_D})\s+of\s+(?P<m>{_MON})\b")),
-    ("yearless", re.compile(rf"\b(?P<m>{_MON})\s+(?P<d>{_D})\b(?!\s*(?:-|–|—)\s*\d|[.,:]?\d)")),
-    ("yearless", re.compile(rf"(?<![\d.,])\b(?P<d>{_D})\s+(?P<m>{_MON})(?!\w)")),
+    # a day and month without a year ("on 10 June", "Dec. 5"); not a range ("June 27-28")
+    (
+        "yearless",
+        re.compile(
+            rf"\b(?:(?P<m>{_MON})\s+(?P<d>{_D})\b(?!\s*(?:-|–|—)\s*\d|[.,:]?\d)"
+            rf"|(?<![\d.,])(?P<d2>{_D})\s+(?P<m2>{_MON})(?!\w))"
+        ),
+    ),
     ("weekday", re.compile(rf"\b(?P<wd>{'|'.join(WEEKDAYS)})(?!s\b)\b")),
     (
         "today",
@@ -395,8 +399,13 @@ def _build(kind: str, m: re.Match[str], base: int) -> DateMention | None:
         )
     if kind == "year":
         return DateMention(text, start, end, "partial", PartialDate(int(g["y"])), MentionPrecision.YEAR)
+    if kind == "dmy_of":
+        if g["y"] is not None:
+            d = _safe(int(g["y"]), _month(g["m"]), _day(g["d"]))
+            return DateMention(text, start, end, "absolute", d, MentionPrecision.DAY) if d else None
+        kind = "yearless"
     if kind == "yearless":
-        mo, dd = _month(g["m"]), _day(g["d"])
+        mo, dd = _month(g.get("m") or g["m2"]), _day(g.get("d") or g["d2"])
         if _safe(2000, mo, dd) is None:  # 2000 is a leap year: 29 February is a day
             return None
         return DateMention(text, start, end, "yearless", None, MentionPrecision.DAY, month=mo, day=dd)
@@ -462,8 +471,15 @@ def _build(kind: str, m: re.Match[str], base: int) -> DateMention | None:
     return None  # pragma: no cover
 
 
-def find_dates(text: str, base: int = 0) -> list[DateMention]:
+#: Patterns of mentions that only a document's date resolves (weekdays, "today", "yesterday").
+DEICTIC_KINDS = ("weekday", "today")
+
+
+def find_dates(text: str, base: int = 0, deictic: bool = True) -> list[DateMention]:
     """Find date expressions in ``text`` (relative ones unresolved), in order of position.
+
+    With ``deictic=False`` weekdays, "today" and "yesterday" are not looked for (a text with no date of
+    its own cannot resolve them; skipping them saves two passes over the text).
 
     Each mention gets a ``role``: ``quoted`` inside quotation marks, ``deadline`` after "by",
     "until" or "before", ``planned`` after "expected on", "scheduled for", ``citation`` for a year in
@@ -478,6 +494,8 @@ def find_dates(text: str, base: int = 0) -> list[DateMention]:
     taken = bytearray(len(text))  # one byte per character, not a list of pointers
     found: list[DateMention] = []
     for kind, pat in _PATTERNS:
+        if not deictic and kind in DEICTIC_KINDS:
+            continue
         for m in pat.finditer(text):
             if any(taken[m.start() : m.end()]):
                 continue
