@@ -777,7 +777,7 @@ def extract_candidates(
         "kind": doc.kind,
         "sha256": doc.sha256,
         # the text the locators count lines in, as the merge stores it in the case's texts/
-        "text_sha256": hashlib.sha256((doc.text() + "\n").encode("utf-8")).hexdigest(),
+        "text_sha256": _text_sha256(doc),
         **{f: meta[f] for f in METADATA_FIELDS},
         "metadata_from": meta["from"],
         "lines": len(doc.lines),
@@ -793,6 +793,17 @@ def extract_candidates(
     stats_out["linked"] = sum(1 for c in candidates if c.links)
     stats_out["seconds_extract"] = round(seconds, 4)
     return IngestResult(document, candidates, new, stats_out)
+
+
+def _text_sha256(doc: Document) -> str:
+    """SHA-256 of ``doc.text() + "\\n"`` (what the merge stores in ``texts/``), without building that copy."""
+    h = hashlib.sha256()
+    for k, line in enumerate(doc.lines):
+        if k:
+            h.update(b"\n")
+        h.update(line.encode("utf-8"))
+    h.update(b"\n")
+    return h.hexdigest()
 
 
 def ingest_document(
