@@ -10,15 +10,31 @@ __all__ = ["register"]
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from dialoguelab.clikit import CASE_HELP, load
+from dialoguelab.clikit import CASE_HELP, load, one_format
 from dialoguelab.errors import DialoguelabError
-from dialoguelab.forecast.api import ForecastReport, forecast_issue, list_forecast_issues
+from dialoguelab.output import Column, console, emit_table
+
+if TYPE_CHECKING:
+    from dialoguelab.forecast.api import ForecastReport
+
+_ISSUE_COLUMNS = [
+    Column("id", kind="id"),
+    Column("title", min_width=24),
+    Column("actors", kind="int", value=lambda r: len(r["actors"])),
+    Column(
+        "threshold",
+        kind="id",
+        priority=1,
+        value=lambda r: "" if r["threshold"] is None else f"{r['threshold']['direction']} {r['threshold']['value']:g}",
+    ),
+    Column("question", priority=2, min_width=30),
+]
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -31,6 +47,8 @@ def _fmt(v: float) -> str:
 
 
 def _print_report(rep: ForecastReport, console: Console) -> None:
+    from dialoguelab.forecast.api import conditions_sentence
+
     issue = rep.issue
     console.print(f"[bold]{issue.title}[/bold] ({issue.id}) — mode: {rep.mode}, {rep.result.rounds} rounds")
     console.print(f"Scale {issue.scale.min:g}: {issue.scale.low}")
@@ -49,26 +67,42 @@ def _print_report(rep: ForecastReport, console: Console) -> None:
             row.append(f"{_fmt(q[0])} – {_fmt(q[-1])}")
         traj.add_row(*row)
     console.print(traj)
-    line = (
-        f"Forecast after {rep.result.rounds} rounds: median {_fmt(rep.forecast_median)}, "
-        f"mean {_fmt(rep.forecast_mean)}"
-    )
-    if issue.threshold is not None:
-        word = "passes" if rep.passes() else "does not pass"
-        line += f"; {word} the threshold {issue.threshold.value:g} ({issue.threshold.meaning})"
-    console.print(line)
+    r = rep.result.rounds
+    thr = issue.threshold
     if ens is not None:
         q = ens.median_quantiles[-1]
         console.print(
-            f"Uncertainty ({ens.runs} Monte Carlo runs, seed {ens.seed}): final median 5%–95% "
-            f"{_fmt(q[0])}–{_fmt(q[-1])}, quartiles {_fmt(q[1])}–{_fmt(q[3])}"
+            f"Forecast after {r} rounds: median {_fmt(rep.forecast_median)} (the runs' middle final median; "
+            f"5%–95% {_fmt(q[0])}–{_fmt(q[-1])}, quartiles {_fmt(q[1])}–{_fmt(q[3])}), "
+            f"mean {_fmt(rep.forecast_mean)}"
         )
-        if ens.p_pass is not None:
+        if thr is not None and ens.p_pass is not None:
+            word = "above" if thr.direction == "above" else "below"
             console.print(
-                f"P(median passes the threshold) = {ens.p_pass:.3f}; for the mean: {ens.p_pass_mean:.3f}"
+                f"P(final median {'≥' if word == 'above' else '≤'} {thr.value:g}) = {ens.p_pass:.3f}; "
+                f"for the mean: {ens.p_pass_mean:.3f} — the share of runs ({thr.meaning})"
             )
+        console.print(f"Conditional on: {rep.conditional_on()}.")
+        line = (f"The run on the judged inputs alone ends at median {_fmt(rep.judged_median)}, "
+                f"mean {_fmt(rep.judged_mean)}")
+        if thr is not None:
+            line += f" ({'passes' if rep.judged_passes() else 'does not pass'} {thr.value:g})"
+        line += f"; {rep.judged_percentile:.0%} of the runs end lower."
+        console.print(line)
+    else:
+        line = (
+            f"Forecast after {r} rounds: median {_fmt(rep.forecast_median)}, mean {_fmt(rep.forecast_mean)}"
+        )
+        if thr is not None:
+            word = "passes" if rep.passes() else "does not pass"
+            line += f"; {word} the threshold {thr.value:g} ({thr.meaning})"
+        console.print(line)
+        console.print(f"Conditional on: {rep.conditional_on()} (no Monte Carlo runs: no probability).")
+    for note in rep.notes():
+        console.print(f"Note: {note}")
     movers = Table(
-        title="Actors: start, end, move" + (" and share of MC runs in which they move" if ens else "")
+        title="Actors in the run on the judged inputs: start, end, move"
+        + (" and share of MC runs in which they move" if ens else "")
     )
     for col in ("actor", "start", "end", "move"):
         movers.add_column(col, justify="left" if col == "actor" else "right")
@@ -104,7 +138,10 @@ def _print_report(rep: ForecastReport, console: Console) -> None:
             and ens is not None
             and ens.p_pass is not None
         ):
-            console.print(f"P(median passes): baseline {ens.p_pass:.3f}, scenario {sc.ensemble.p_pass:.3f}")
+            console.print(
+                f"P(final median passes): baseline {ens.p_pass:.3f}, scenario {sc.ensemble.p_pass:.3f} — "
+                f"each the share of its runs, {conditions_sentence(rep.mode, rep.result.rounds, ens)}"
+            )
 
 
 def register(app: typer.Typer) -> None:
@@ -114,11 +151,16 @@ def register(app: typer.Typer) -> None:
     def forecast_issues_cmd(
         case: Path | None = typer.Option(None, "--case", help=CASE_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
+        parquet: Path | None = typer.Option(None, "--parquet", help="Write the table to this Parquet file."),
     ) -> None:
         """List the negotiation issues of a case that `forecast` can run.
 
         Example: dialoguelab forecast-issues --json
         """
+        from dialoguelab.forecast.api import list_forecast_issues
+
+        one_format(as_json, as_csv, parquet)
         try:
             issues = list_forecast_issues(load(case))
         except DialoguelabError as exc:
@@ -126,18 +168,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps(issues, indent=2, ensure_ascii=False))
             return
-        table = Table(title="Negotiation issues")
-        for col in ("id", "title", "actors", "threshold"):
-            table.add_column(col)
-        for i in issues:
-            thr = i["threshold"]
-            table.add_row(
-                i["id"],
-                i["title"],
-                str(len(i["actors"])),
-                "" if thr is None else f"{thr['direction']} {thr['value']:g}",
-            )
-        Console().print(table)
+        emit_table(issues, title="Negotiation issues", as_csv=as_csv, parquet=parquet, columns=_ISSUE_COLUMNS)
 
     @app.command("forecast")
     def forecast_cmd(
@@ -173,6 +204,8 @@ def register(app: typer.Typer) -> None:
         Example: dialoguelab forecast un-membership --runs 500 --seed 1 --scenario \
         src/dialoguelab/cases/kosovo/forecast/scenarios/russia-steps-back.yaml
         """
+        from dialoguelab.forecast.api import forecast_issue
+
         if mode not in ("replication", "corrected"):
             raise _fail(ValueError(f"--mode must be 'replication' or 'corrected', not {mode!r}"))
         try:
@@ -195,4 +228,4 @@ def register(app: typer.Typer) -> None:
             out: dict[str, Any] = rep.to_dict()
             typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
             return
-        _print_report(rep, Console())
+        _print_report(rep, console())

@@ -2,7 +2,8 @@
 
 This module reads and validates the file; :mod:`dialoguelab.stance.findings` holds the checks and
 evaluates them. A check is registered by name with :func:`register_check`; ``findings.yaml`` names one
-per finding, with its parameters.
+per finding, with its parameters, and may set parameters shared by every finding under ``defaults``
+(the case's names: the bloc whose acts are read, the state whose votes are tested).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from dialoguelab.case import Case, CasePart, Locator
+from dialoguelab.case import Case, CasePart, Locator, registered_parts
 from dialoguelab.case.files import read_yaml_mapping
 from dialoguelab.case.paper import PaperText
 from dialoguelab.errors import CaseError, CaseValidationError, Problem
@@ -50,7 +51,9 @@ class NamedPeriod:
 
 
 FINDINGS_FILE = "findings.yaml"
-STATUSES = ("supported", "contested", "not computable")
+#: A check's verdicts: the claim holds; it holds where it can be computed but a part of it cannot (the
+#: reason names that part); the computation disagrees; the case holds too little evidence to compute it.
+STATUSES = ("supported", "partly supported", "contested", "not computable")
 _ID = r"^[a-z0-9][a-z0-9_.\-]*$"
 
 
@@ -79,6 +82,9 @@ class FindingSpec(BaseModel):
     conclusion: Locator | None = None
     evidence: list[str] = Field(min_length=3)
     sources: list[str] = Field(default_factory=list)
+    passages: list[Locator] = Field(
+        default_factory=list, description="the paper's passages the claim rests on, beyond its events"
+    )
     check: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
     note: str | None = None
@@ -87,6 +93,7 @@ class FindingSpec(BaseModel):
 class _File(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    defaults: dict[str, Any] = Field(default_factory=dict)
     periods: list[PeriodSpec] = Field(default_factory=list)
     findings: list[FindingSpec] = Field(min_length=1)
 
@@ -97,6 +104,7 @@ class FindingsFile:
 
     periods: tuple[NamedPeriod, ...]
     findings: tuple[FindingSpec, ...]
+    defaults: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -148,9 +156,9 @@ def register_check(name: str) -> Callable[[CheckFn], CheckFn]:
 def _problems_from(exc: ValidationError, rec: Any, file: str) -> list[Problem]:
     out = []
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ())]
-        line = rec.line_of(loc[0]) if loc else 0
-        out.append(Problem(file, line, ".".join(loc), str(err.get("msg"))))
+        loc = tuple(err.get("loc", ()))
+        line = rec.line_of_path(loc) if loc else 0
+        out.append(Problem(file, line, ".".join(str(p) for p in loc), str(err.get("msg"))))
     return out
 
 
@@ -175,11 +183,11 @@ def _parse(case: Case, path: Path, problems: list[Problem]) -> FindingsFile | No
     except ValidationError as exc:
         problems.extend(_problems_from(exc, rec, FINDINGS_FILE))
         return None
-    line = rec.line_of("findings")
     seen_ids: set[str] = set()
     seen_numbers: set[int] = set()
-    for f in spec.findings:
+    for i, f in enumerate(spec.findings):
         where = f"findings.{f.id}"
+        line = rec.line_of_path(("findings", i))
         if f.id in seen_ids:
             problems.append(Problem(FINDINGS_FILE, line, where, f"duplicate finding id {f.id!r}"))
         if f.number in seen_numbers:
@@ -206,53 +214,81 @@ def _parse(case: Case, path: Path, problems: list[Problem]) -> FindingsFile | No
                         f"unknown source id {s!r}: add it to sources.yaml",
                     )
                 )
-        if f.check is not None and f.check not in CHECKS:
-            problems.append(
-                Problem(
-                    FINDINGS_FILE,
-                    line,
-                    f"{where}.check",
-                    f"unknown check {f.check!r}: one of {', '.join(sorted(CHECKS))}",
+        named = [(f"{where}.check", f.check)] if f.check is not None else []
+        for k, part in enumerate(f.params.get("parts") or []):
+            if not isinstance(part, dict) or "id" not in part or "check" not in part:
+                problems.append(
+                    Problem(
+                        FINDINGS_FILE, line, f"{where}.params.parts[{k}]", "a part needs `id`, `check` and `params`"
+                    )
                 )
-            )
-    for p in spec.periods:
+                continue
+            named.append((f"{where}.params.parts.{part['id']}.check", part["check"]))
+        for field_name, check in named:
+            if check not in CHECKS:
+                problems.append(
+                    Problem(
+                        FINDINGS_FILE,
+                        line,
+                        field_name,
+                        f"unknown check {check!r}: one of {', '.join(sorted(CHECKS))}",
+                    )
+                )
+    for j, p in enumerate(spec.periods):
         if p.end < p.start:
             problems.append(
                 Problem(
                     FINDINGS_FILE,
-                    rec.line_of("periods"),
+                    rec.line_of_path(("periods", j)),
                     f"periods.{p.id}",
                     f"end {p.end} is before start {p.start}",
                 )
             )
     if case.paper_path is not None and Path(case.paper_path).is_file():
         paper = PaperText.read(Path(case.paper_path))
-        locs: list[tuple[str, Locator]] = [(f"periods.{p.id}.locator", p.locator) for p in spec.periods]
-        for f in spec.findings:
-            locs.append((f"findings.{f.id}.locator", f.locator))
+        locs: list[tuple[str, Locator, int]] = [
+            (f"periods.{p.id}.locator", p.locator, rec.line_of_path(("periods", j, "locator")))
+            for j, p in enumerate(spec.periods)
+        ]
+        for i, f in enumerate(spec.findings):
+            line = rec.line_of_path(("findings", i))
+            locs.append((f"findings.{f.id}.locator", f.locator, rec.line_of_path(("findings", i, "locator"))))
             if f.conclusion is not None:
-                locs.append((f"findings.{f.id}.conclusion", f.conclusion))
-            claimed = f.params.get("claimed_locator")
-            if isinstance(claimed, dict):
+                locs.append(
+                    (f"findings.{f.id}.conclusion", f.conclusion, rec.line_of_path(("findings", i, "conclusion")))
+                )
+            locs += [
+                (f"findings.{f.id}.passages[{k}]", lc, rec.line_of_path(("findings", i, "passages", k)))
+                for k, lc in enumerate(f.passages)
+            ]
+            for where, raw in _param_locators(f.params, f"findings.{f.id}.params"):
                 try:
-                    locs.append((f"findings.{f.id}.params.claimed_locator", Locator.model_validate(claimed)))
+                    locs.append((where, Locator.model_validate(raw), line))
                 except ValidationError:
-                    problems.append(
-                        Problem(
-                            FINDINGS_FILE,
-                            line,
-                            f"findings.{f.id}.params.claimed_locator",
-                            "a locator needs `line` and `anchor`",
-                        )
-                    )
-        for where, lc in locs:
+                    problems.append(Problem(FINDINGS_FILE, line, where, "a locator needs `line` and `anchor`"))
+        for where, lc, line in locs:
             reason = paper.check(lc)
             if reason:
                 problems.append(Problem(FINDINGS_FILE, line, where, reason))
-    periods = tuple(
-        NamedPeriod(p.id, p.label, p.start, p.end, p.locator.line, p.locator.anchor) for p in spec.periods
-    )
-    return FindingsFile(periods, tuple(sorted(spec.findings, key=lambda f: f.number)))
+    periods = tuple(NamedPeriod(p.id, p.label, p.start, p.end, p.locator.line, p.locator.anchor) for p in spec.periods)
+    return FindingsFile(periods, tuple(sorted(spec.findings, key=lambda f: f.number)), dict(spec.defaults))
+
+
+def _param_locators(value: Any, where: str) -> list[tuple[str, Any]]:
+    """Every locator inside a check's parameters: a mapping under a key ``locator`` or ``*_locator``."""
+    out: list[tuple[str, Any]] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            here = f"{where}.{k}"
+            if (k == "locator" or str(k).endswith("_locator")) and isinstance(v, dict):
+                out.append((here, v))
+            else:
+                out += _param_locators(v, here)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            label = v.get("id") if isinstance(v, dict) and "id" in v else i
+            out += _param_locators(v, f"{where}[{label}]")
+    return out
 
 
 def _load(case: Case) -> FindingsFile:
@@ -283,6 +319,7 @@ def load_findings_file(case: Case) -> FindingsFile:
     CaseValidationError
         With every located problem.
     """
-    return case.part(PART)
-
-
+    # by name: the registered part is this one, reached through dialoguelab.stance.findings, whose import
+    # fills the check registry that validation needs (a caller such as the change points may not have it)
+    found: FindingsFile = case.part("findings") if "findings" in registered_parts() else case.part(PART)
+    return found
