@@ -41,12 +41,19 @@ def case_before(tmp_path: Path, seed_paper: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("DIALOGUELAB_PAPER_PATH", str(seed_paper.parent))  # so that check verifies every locator
     dest = tmp_path / "kosovo"
     shutil.copytree(load_case().root, dest, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    # the curator's events, and the documents (sources and texts) that only they are located in
+    ingested = yaml.safe_load((dest / "events" / "ingested.yaml").read_text(encoding="utf-8"))
+    theirs = {e["locator"]["document"] for e in ingested if e["locator"].get("document")}
     (dest / "events" / "ingested.yaml").unlink()
-    shutil.rmtree(dest / "texts")
     sources = (dest / "sources.yaml").read_text(encoding="utf-8")
-    (dest / "sources.yaml").write_text(
-        re.sub(r"^- id: doc-[^\n]*\n(?:  [^\n]*\n)*", "", sources, flags=re.MULTILINE), encoding="utf-8"
-    )
+    for sid in theirs:
+        block = re.search(rf"^- id: {re.escape(sid)}\n(?:  [^\n]*\n)*", sources, flags=re.MULTILINE)
+        assert block is not None, sid
+        text_file = re.search(r"^  text_file: (\S+)$", block.group(0), flags=re.MULTILINE)
+        assert text_file is not None, sid
+        (dest / "texts" / text_file.group(1)).unlink()
+        sources = sources.replace(block.group(0), "")
+    (dest / "sources.yaml").write_text(sources, encoding="utf-8")
     report = check_case(dest)
     assert report.ok and report.paper is not None, report.problems
     return dest, report.locators_checked
