@@ -62,7 +62,7 @@ def case_before(tmp_path: Path, seed_paper: Path, monkeypatch: pytest.MonkeyPatc
 def run(*args: str) -> str:
     res = CliRunner().invoke(app, list(args))
     assert res.exit_code == 0, res.output
-    return res.output
+    return " ".join(res.output.split())  # as one line: the console wraps to the terminal's width
 
 
 def test_two_documents_reingested_reviewed_and_merged_with_no_hand_editing(
