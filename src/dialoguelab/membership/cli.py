@@ -121,11 +121,12 @@ def register(app: typer.Typer) -> None:
         if as_json:
             _json(o.to_dict())
             return
+        from dialoguelab.membership.views import OUTCOME_TITLE, outcome_word
+
         nm = o.names
         _out.print(
-            f"[bold]{o.name}[/bold] on {o.date} ({o.position} position): "
-            f"{'ADMITTED' if o.passed else 'BLOCKED'}"
-            f" — {o.recognizers} recognising states"
+            f"[bold]{o.name}[/bold] on {o.date} ({o.position} position), {OUTCOME_TITLE.lower()}: "
+            f"[bold]{outcome_word(o.passed)}[/bold] — {o.recognizers} recognising states"
         )
         _out.print(
             "Veto players: " + (", ".join(f"{m} ({nm.get(m, m)})" for m in o.veto_players) or "none"),
@@ -181,8 +182,15 @@ def register(app: typer.Typer) -> None:
 
             _json(asdict(r))
             return
-        _out.print(f"[bold]{r.body}[/bold] on {r.date}: probability of admission {r.probability:.4g}")
-        _out.print(f"  basis: {r.label}", markup=False)
+        from dialoguelab.membership.views import PROBABILITY_TITLE, percent, probability_condition, uncalibrated_label
+
+        cond = probability_condition(load(case), position)
+        label = (lambda x: x) if cond["calibrated"] else uncalibrated_label
+        _out.print(
+            f"[bold]{r.body}[/bold] on {r.date}: {PROBABILITY_TITLE.lower()}: [bold]{percent(r.probability)}[/bold]"
+        )
+        _out.print(f"  basis: {label(r.label)}", markup=False)
+        _out.print(f"  {cond['sentence']}", markup=False)
         for s in r.stages:
             proc = (s.procedure or "procedure not recorded").replace("_", " ")
             if s.procedure and not s.procedure_verified:
@@ -195,14 +203,14 @@ def register(app: typer.Typer) -> None:
                 _out.print(
                     f"- {s.name} [{proc}]: {s.members} members; derived positions yes {e['yes']:.0f}, "
                     f"no {e['no']:.0f}, abstain {e['abstain']:.0f}, absent {e['absent']:.0f}; "
-                    f"{'passes' if s.probability == 1.0 else 'blocked'} ({s.label})",
+                    f"{'passes' if s.probability == 1.0 else 'blocked'} ({label(s.label)})",
                     markup=False,
                 )
                 continue
             _out.print(
                 f"- {s.name} [{proc}]: {s.members} voters; expected yes {e['yes']:.1f}, no {e['no']:.1f}, "
                 f"abstain {e['abstain']:.1f}, absent {e['absent']:.1f}; votes needed at the expected "
-                f"turnout: {s.required_at_expected}; P(pass) = {s.probability:.4g} ({s.label})",
+                f"turnout: {s.required_at_expected}; P(pass) = {s.probability:.4g} ({label(s.label)})",
                 markup=False,
             )
             dist = s.yes_distribution
