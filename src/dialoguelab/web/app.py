@@ -25,6 +25,7 @@ from dialoguelab.case import load_case
 from dialoguelab.web.cache import ResponseCacheMiddleware
 from dialoguelab.web.config import Settings, get_settings
 from dialoguelab.web.deps import available_cases
+from dialoguelab.web.params import EmptyMeansAnyMiddleware
 from dialoguelab.web.routes import ROUTERS
 from dialoguelab.web.security import SecurityHeadersMiddleware, install_error_handlers
 
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cache_entries > 0:
         app.add_middleware(ResponseCacheMiddleware, max_entries=settings.cache_entries, ttl=settings.cache_seconds)
     app.add_middleware(SecurityHeadersMiddleware, max_query_length=settings.max_query_length)
+    app.add_middleware(EmptyMeansAnyMiddleware)  # outermost: an empty query parameter means "not given"
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
