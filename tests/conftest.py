@@ -6,6 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No property test may fail for being slow: the suite must pass on a slow, busy machine.
+settings.register_profile("dialoguelab", deadline=None)
+settings.load_profile("dialoguelab")
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "data" / "mini_case"

@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, int]] = [
     ("dialoguelab.errors", 0),
     ("dialoguelab.cachedir", 0),
     ("dialoguelab.jsonable", 0),
+    ("dialoguelab.fsutil", 0),
     ("dialoguelab.case.dates", 0),
     ("dialoguelab.case.schema", 0),
     ("dialoguelab.case.files", 0),

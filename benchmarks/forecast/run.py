@@ -1,4 +1,5 @@
-"""Benchmark of the expected-utility model: vectorized vs per-pair, one big round, Monte Carlo throughput.
+"""Benchmark of the expected-utility model: vectorized vs per-pair, fast vs bit-exact arithmetic, one big
+round, Monte Carlo throughput, and the public port side by side.
 
 Run from the repository root::
 
@@ -6,9 +7,10 @@ Run from the repository root::
     python benchmarks/forecast/run.py --quick    # smaller Monte Carlo, no 200-actor per-pair run
     BDM_REFERENCE_DIR=/tmp/bdmref python benchmarks/forecast/run.py   # also time the public port
 
-The public reference port (dmasad/bdm-scholz-expected-utility-model, bdm_scholz_model.py) is never
-part of this repository: point ``BDM_REFERENCE_DIR`` (or ``--reference``) at a folder holding a copy
-fetched elsewhere, and its timings and agreement are recorded too.
+The public reference port (dmasad/bdm-scholz-expected-utility-model @d7c7bba, bdm_scholz_model.py) is
+never part of this repository: point ``BDM_REFERENCE_DIR`` (or ``--reference``) at a checkout of it or
+at its git directory (the file is then read from HEAD into a temporary folder), and its timings,
+agreement and speed ratios are recorded too.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -33,10 +37,11 @@ sys.path.insert(0, str(ROOT / "src"))
 from tests.forecast.reference_bdm import RefModel, ref_run  # noqa: E402
 from tests.forecast.results import results_bdm as R  # noqa: E402
 
-from dialoguelab.forecast.bdm import BDMOptions, bdm_round, run_bdm  # noqa: E402
+from dialoguelab.forecast.bdm import BDMOptions, RoundResult, bdm_round, run_bdm  # noqa: E402
 from dialoguelab.forecast.ensemble import EnsembleSpec, run_ensemble  # noqa: E402
 
 OPTS = BDMOptions.replication()
+FAST = BDMOptions.replication(arithmetic="fast")
 
 
 class CachedRefModel(RefModel):
@@ -91,9 +96,59 @@ def one_round_ref(model_cls: type[RefModel], x: list[float], c: list[float], s: 
 
 
 def one_round_vec(x: list[float], c: list[float], s: list[float]) -> np.ndarray:
+    return one_round_full(x, c, s, OPTS).positions
+
+
+def one_round_full(x: list[float], c: list[float], s: list[float], opts: BDMOptions) -> RoundResult:
     xv, cv, sv = (np.asarray(v, dtype=float) for v in (x, c, s))
     delta = float(xv.max() - xv.min()) or 1.0
-    return bdm_round(xv, cv, sv, delta, OPTS).positions
+    return bdm_round(xv, cv, sv, delta, opts)
+
+
+def round_diff(a: RoundResult, b: RoundResult) -> float:
+    """Largest absolute difference over every output of a round (positions, risk, offers, partners, EU
+    tables, probabilities)."""
+    names = ("positions", "risk", "offer_type", "partner", "eu_challenge", "eu_challenged", "probability")
+    return max(float(np.max(np.abs(getattr(a, k).astype(float) - getattr(b, k).astype(float)))) for k in names)
+
+
+def bench_fast_vs_exact(quick: bool) -> dict[str, Any]:
+    """The fast arithmetic (closed-form sums, O(n^2 log n)) against the bit-exact default (O(n^3))."""
+    rows: list[dict[str, Any]] = []
+    for mode in ("replication", "corrected"):
+        ex, fa = BDMOptions.for_mode(mode), BDMOptions.for_mode(mode, arithmetic="fast")
+        a = run_bdm(R.POSITION, R.CAPABILITY, R.SALIENCE, 10, ex, seed=1, keep_details=True)
+        b = run_bdm(R.POSITION, R.CAPABILITY, R.SALIENCE, 10, fa, seed=1, keep_details=True)
+        outs = ("positions", "risk", "mean", "median", "offer_types", "partners")
+        d = max(float(np.max(np.abs(getattr(a, k).astype(float) - getattr(b, k).astype(float)))) for k in outs)
+        d = max([d] + [round_diff(ra, rb) for ra, rb in zip(a.rounds_detail, b.rounds_detail, strict=True)])
+        rows.append({"case": f"EU example (10 actors), 10 rounds, {mode}", "n": 10, "max_abs_diff_all_outputs": d,
+                     "equal_1e-12": d <= 1e-12})
+    for n in (10, 50, 200, 300, 500, 1000):
+        if quick and n == 500:
+            continue
+        x, c, s = synthetic(n)
+        reps_exact = 3 if n <= 300 else 1
+        et, exact = timed(lambda x=x, c=c, s=s: one_round_full(x, c, s, OPTS), reps_exact)
+        ft, fast = timed(lambda x=x, c=c, s=s: one_round_full(x, c, s, FAST), 3)
+        d = round_diff(exact, fast)
+        rows.append(
+            {
+                "case": f"synthetic, {n} actors, 1 round, replication",
+                "n": n,
+                "bit_exact_s": statistics.median(et),
+                "bit_exact_runs_s": et,
+                "fast_s": statistics.median(ft),
+                "fast_runs_s": ft,
+                "speedup_fast_over_bit_exact": statistics.median(et) / statistics.median(ft),
+                "max_abs_diff_all_outputs": d,
+                "equal_1e-12": d <= 1e-12,
+            }
+        )
+        print(f"  {n} actors: bit-exact {statistics.median(et):.3f} s, fast {statistics.median(ft):.3f} s", flush=True)
+    big = [r for r in rows if r["n"] == 1000][0]
+    return {"rows": rows, "one_round_1000_actors_fast_s": big["fast_s"],
+            "one_round_1000_actors_bit_exact_s": big["bit_exact_s"]}
 
 
 def machine() -> dict[str, Any]:
@@ -223,8 +278,24 @@ def bench_monte_carlo(samples: int, n: int, rounds: int, workers: int) -> dict[s
     return out
 
 
-def bench_public_port(ref_dir: Path) -> dict[str, Any]:
+def reference_folder(ref: Path) -> tuple[Path, str | None]:
+    """A folder holding bdm_scholz_model.py: ``ref`` itself, or HEAD of ``ref`` when it is a git directory."""
+    if (ref / "bdm_scholz_model.py").exists():
+        head = None
+        if (ref / ".git").exists():
+            head = subprocess.run(["git", "-C", str(ref), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+        return ref, (head or "").strip() or None
+    text = subprocess.run(["git", "--git-dir", str(ref), "show", "HEAD:bdm_scholz_model.py"], capture_output=True,
+                          text=True, check=True).stdout
+    head = subprocess.run(["git", "--git-dir", str(ref), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    tmp = Path(tempfile.mkdtemp(prefix="bdmref-"))
+    (tmp / "bdm_scholz_model.py").write_text(text)
+    return tmp, head.strip()
+
+
+def bench_public_port(ref: Path) -> dict[str, Any]:
     """Time the public port (a copy outside this repository) on the EU example and small synthetic sets."""
+    ref_dir, head = reference_folder(ref)
     spec = importlib.util.spec_from_file_location("bdm_scholz_model", ref_dir / "bdm_scholz_model.py")
     if spec is None or spec.loader is None:
         return {"run": False, "reason": f"no bdm_scholz_model.py in {ref_dir}"}
@@ -241,6 +312,7 @@ def bench_public_port(ref_dir: Path) -> dict[str, Any]:
         "run": True,
         "source": "dmasad/bdm-scholz-expected-utility-model @d7c7bba, "
         "bdm_scholz_model.py, run from a copy outside the repository",
+        "commit": head,
     }
 
     def eu10() -> Any:
@@ -253,9 +325,15 @@ def bench_public_port(ref_dir: Path) -> dict[str, Any]:
         return means
 
     t, means = timed(eu10, 1)
-    ours = run_bdm(R.POSITION, R.CAPABILITY, R.SALIENCE, 10, OPTS)
+    ot, ours = timed(lambda: run_bdm(R.POSITION, R.CAPABILITY, R.SALIENCE, 10, OPTS), 5)
+    ft, fast = timed(lambda: run_bdm(R.POSITION, R.CAPABILITY, R.SALIENCE, 10, FAST), 5)
     out["eu_example_10_rounds_s"] = t[0]
+    out["eu_example_10_rounds_ours_bit_exact_s"] = statistics.median(ot)
+    out["eu_example_10_rounds_ours_fast_s"] = statistics.median(ft)
+    out["eu_speed_ratio_port_over_bit_exact"] = t[0] / statistics.median(ot)
+    out["eu_speed_ratio_port_over_fast"] = t[0] / statistics.median(ft)
     out["eu_means_equal_1e-12"] = bool(np.allclose(ours.mean[1:], means, rtol=1e-12))
+    out["eu_means_fast_equal_1e-12"] = bool(np.allclose(fast.mean[1:], means, rtol=0, atol=1e-12))
     for n in (10, 15):
         x, c, s = synthetic(n)
 
@@ -266,9 +344,15 @@ def bench_public_port(ref_dir: Path) -> dict[str, Any]:
             return [a.x for a in m.actors]
 
         t, pos = timed(one, 1)
-        vec = one_round_vec(x, c, s)
+        vt, vec = timed(lambda x=x, c=c, s=s: one_round_vec(x, c, s), 5)
+        ft, fvec = timed(lambda x=x, c=c, s=s: one_round_full(x, c, s, FAST).positions, 5)
         out[f"synthetic_{n}_one_round_s"] = t[0]
+        out[f"synthetic_{n}_ours_bit_exact_s"] = statistics.median(vt)
+        out[f"synthetic_{n}_ours_fast_s"] = statistics.median(ft)
+        out[f"synthetic_{n}_speed_ratio_port_over_bit_exact"] = t[0] / statistics.median(vt)
+        out[f"synthetic_{n}_speed_ratio_port_over_fast"] = t[0] / statistics.median(ft)
         out[f"synthetic_{n}_max_abs_diff"] = float(np.max(np.abs(np.asarray(pos) - vec)))
+        out[f"synthetic_{n}_fast_max_abs_diff"] = float(np.max(np.abs(np.asarray(pos) - fvec)))
     return out
 
 
@@ -291,6 +375,8 @@ def main() -> None:
     results["model"] = bench_equality_and_speed(args.quick)
     big = [r for r in results["model"] if r["n"] == 200][0]
     results["one_round_200_actors_s"] = big["vectorized_s"]
+    print("fast vs bit-exact …", flush=True)
+    results["fast_vs_bit_exact"] = bench_fast_vs_exact(args.quick)
     print("Monte Carlo …", flush=True)
     samples = 100 if args.quick else 1000
     results["monte_carlo"] = bench_monte_carlo(samples, 20, 20, workers=min(os.cpu_count() or 1, 4))

@@ -31,18 +31,20 @@ from pathlib import Path
 CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
+from dialoguelab.case import load_case
 from dialoguelab.membership import votes
-from dialoguelab.membership.data import load_membership
+from dialoguelab.membership.data import membership_data
 t1 = time.perf_counter()
 if sys.argv[1] == "baseline":
     votes._e_coef_classes = votes._e_coef  # the member-by-member recursion, as first committed
-load_membership()
+case = load_case()
+membership_data(case)
 t2 = time.perf_counter()
-votes.fitted_probabilities()
+votes.fitted_probabilities(case)
 t3 = time.perf_counter()
-p = votes.admission_probability("un")
+p = votes.admission_probability(case, "un")
 t4 = time.perf_counter()
-votes.calibrate()
+votes.calibrate(case)
 t5 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "fit_s": t3 - t2, "first_admission_s": t4 - t1,
                   "calibrate_with_leave_one_out_s": t5 - t4, "probability_un": p.probability}))

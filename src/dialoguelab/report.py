@@ -5,7 +5,8 @@ The report is one HTML file that works offline: Plotly's JavaScript is inlined f
 script ``report_templates/charts.js`` (also served to the dashboard), and no other resource is loaded.
 Every figure is followed by the list of the events or records it is built from, each linked to its
 entry in the report's timeline or to its sources. The file is written atomically (a temporary file in
-the same folder, then :func:`os.replace`).
+the same folder, then :func:`os.replace`, by :func:`dialoguelab.fsutil.atomic_write`), with the umask's
+default mode (e.g. 644) for a new file and the old file's mode when it replaces one.
 """
 
 from __future__ import annotations
@@ -23,13 +24,12 @@ __all__ = [
 ]
 
 import datetime as dt
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 
 from dialoguelab.case import Case
 from dialoguelab.errors import DialoguelabError, InvalidParameterError
+from dialoguelab.fsutil import atomic_write
 from dialoguelab.jsonable import to_jsonable
 from dialoguelab.membership.views import OUTCOME_TITLE, PROBABILITY_TITLE, outcome_word, percent
 
@@ -497,30 +497,5 @@ def write_report(case: Case, out: str | Path, *, scale: str = "goldstein") -> Pa
         raise InvalidParameterError(f"The 'out' parameter must be a folder; {folder} is a file.")
     folder.mkdir(parents=True, exist_ok=True)
     html = render_report(case, scale=scale)
-    target = folder / REPORT_FILE
-    tmp = _new_temporary(folder)
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(html)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
-
-
-def _new_temporary(folder: Path) -> Path:
-    """A new, empty file in ``folder`` created with mode 0o666 less the umask, as ``open()`` would.
-
-    :func:`tempfile.mkstemp` creates its file readable by its owner only (0o600), and :func:`os.replace`
-    keeps that mode: the report would not be readable by the group or others the umask allows.
-    """
-    for _ in range(100):
-        path = folder / f".report-{secrets.token_hex(6)}.html"
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        return path
-    raise DialoguelabError(f"could not create a temporary file in {folder}")  # pragma: no cover
+    # atomic, and readable like any file the user creates (the umask's default mode, or the old file's)
+    return atomic_write(folder / REPORT_FILE, html)

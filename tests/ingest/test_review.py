@@ -20,7 +20,7 @@ def snapshot(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not p.name.startswith(".")  # the lock file, like the loader's content hash
     }
 
 
@@ -107,12 +107,14 @@ def test_other_document_into_case_with_paper_keeps_its_text_and_locators(mini_ca
     out = tmp_path / "r.yaml"
     ingest([doc], case=mini_case_dir, out=out)
     report = review(out, mini_case_dir, accept_all=True)
-    assert report.files == ["events/ingested.yaml", "sources.yaml", "texts/doc-news.txt"]
+    text_sha = hashlib.sha256(doc.read_bytes() + b"\n").hexdigest()  # the text as read: its lines, joined
+    sid = f"doc-news-{text_sha[:8]}"
+    assert report.files == ["events/ingested.yaml", "sources.yaml", f"texts/{text_sha[:16]}.txt"]
     case = load_case(mini_case_dir)
     ev = case.event(report.added[0])
-    assert ev.citations == ["doc-news"] and ev.locator.document == "doc-news" and ev.locator.line == 2
-    src = case.source("doc-news")
-    assert src.text_file == "doc-news.txt" and src.sha256
+    assert ev.citations == [sid] and ev.locator.document == sid and ev.locator.line == 2
+    src = case.source(sid)
+    assert src.text_file == f"{text_sha[:16]}.txt" and src.sha256 == text_sha
     report_check = check_case(mini_case_dir)
     assert report_check.ok and report_check.locators_checked == 8  # the paper's 7 and the new document's
 
@@ -156,11 +158,13 @@ def test_other_document_into_case_without_paper_adds_a_source(mini_case_dir: Pat
     out = tmp_path / "r.yaml"
     ingest([doc], case=mini_case_dir, out=out)
     report = review(out, mini_case_dir, accept_all=True)
-    assert report.files == ["events/ingested.yaml", "sources.yaml", "texts/doc-news.txt"]
+    text_sha = hashlib.sha256(doc.read_bytes() + b"\n").hexdigest()
+    assert report.files == ["events/ingested.yaml", "sources.yaml", f"texts/{text_sha[:16]}.txt"]
     assert (mini_case_dir / "sources.yaml").read_text(encoding="utf-8").startswith(sources_before)
     case = load_case(mini_case_dir)
     ev = case.event(report.added[0])
-    assert ev.citations == ["doc-news"] and case.source("doc-news").title == "news.txt"
+    sid = f"doc-news-{text_sha[:8]}"
+    assert ev.citations == [sid] and case.source(sid).title == "news.txt"
 
 
 def test_existing_ingested_file_is_kept(reviewed: tuple[Path, Path]) -> None:
@@ -225,7 +229,7 @@ def test_quotations_of_merged_events_are_merged_with_their_speaker(mini_case_dir
     case = load_case(mini_case_dir)
     q = next(q for q in case.quotations if q.id == report.quotations[0])
     assert (q.speaker, q.text, q.event) == ("ivan-envoy", "a grave mistake for the region", report.added[0])
-    assert q.locator.document == "doc-statement" and check_case(mini_case_dir).ok
+    assert q.locator.document.startswith("doc-statement-") and check_case(mini_case_dir).ok
     # ingesting and merging the same statement again adds no second copy of the words
     doc2 = tmp_path / "again.txt"
     doc2.write_text(doc.read_text(encoding="utf-8").replace("May 5", "May 6"), encoding="utf-8")

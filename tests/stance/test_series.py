@@ -16,9 +16,9 @@ def test_blocs_follow_lists_affiliations_and_dated_membership(make_case, steps) 
     case = load_case(make_case(steps(), membership=True))
     assert actor_bloc(case, "minister", "2000") == "russia"  # minister -> envoy -> rusland
     assert actor_bloc(case, "mediator", "2000") == "process"
-    # farland is POL: a NATO member from 1999 (membership/members.csv gives the year only: counted from 1 Jan)
-    assert actor_bloc(case, "farland", "1998-12-31") == "other"
-    assert actor_bloc(case, "farland", "1999") == "west"
+    # farland is POL: a NATO member from 12 March 1999 (the world's member list gives the day)
+    assert actor_bloc(case, "farland", "1999-03-11") == "other"
+    assert actor_bloc(case, "farland", "1999-03-12") == "west"
     assert actor_bloc(case, "georgland", "2000") == "other"
 
 

@@ -62,9 +62,8 @@ def live_server(app) -> Iterator[str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
+    while not server.started:  # wait on the server's state, however long a busy machine takes
+        if not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
     yield f"http://127.0.0.1:{port}"

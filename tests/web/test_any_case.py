@@ -258,7 +258,7 @@ def test_actors_page_filters_by_type(client, case):
 def test_finding_statuses_are_badges_apart_from_the_title_and_the_overview_links_them(client):
     html = client.get("/findings").text
     heads = re.findall(r'<h2><span class="finding-title">([^<]+)</span> <span class="badge status status-[a-z-]+">'
-                       r'(supported|contested|not computable)</span></h2>', html)
+                       r'(supported|partly supported|contested|not computable)</span></h2>', html)
     assert len(heads) == 8
     overview = client.get("/").text
     linked = re.findall(r'<li><a href="/findings#finding-(\d+)">', overview)

@@ -195,3 +195,10 @@ def test_membership_page_shows_procedures_and_basis(client, case):
     assert 'data-procedure="secret_ballot"' in r.text and ">not verified<" in r.text
     rows = client.get("/api/v1/membership/compare", params={"date": DAY}).json()["rows"]
     assert {r["body"]: r["probability_basis"] for r in rows}["osce"] == "declared_positions"
+
+
+def test_membership_page_shows_power_as_decimals(client):
+    # the exact fractions (up to 60 digits for the UN) stay in the tooltip and the download
+    html = client.get("/membership", params={"body": "un", "date": DAY}).text
+    table = html.split('id="power-types"')[1].split("</table>")[0]
+    assert "0.174" in table and 'title="exactly ' in table and "<code" not in table

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from dialoguelab.cachedir import cache_dir
+from dialoguelab.case.dates import PartialDate
 from dialoguelab.case.files import Located, read_yaml_mapping, read_yaml_records, validate_records
 from dialoguelab.case.paper import PaperText, find_paper
 from dialoguelab.case.parts import CasePart, registered_parts
@@ -51,6 +52,7 @@ from dialoguelab.case.schema import (
     SourceKind,
 )
 from dialoguelab.errors import CaseError, CaseValidationError, InvalidParameterError, Problem, UnknownIdError
+from dialoguelab.fsutil import recover
 from dialoguelab.world import WorldData, load_world, world_files
 
 T = TypeVar("T")
@@ -229,6 +231,13 @@ class Case:
         assert party is not None
         return party.position_id
 
+    def verified_to(self) -> dict[str, PartialDate]:
+        """Each dataset with the day it was checked up to: the world's (members, organizations, rollcalls)
+        and the case's (``verified_to:`` in ``case.yaml``: events, recognitions, stances …)."""
+        out = dict(self.world.verified_to)
+        out.update(self.meta.verified_to)
+        return out
+
     @property
     def world(self) -> WorldData:
         """The world data this case uses: the built-in files with the case's ``world/`` overrides."""
@@ -390,7 +399,9 @@ def case_files(root: Path) -> list[Path]:
     return sorted(
         p
         for p in root.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(TOOL_FILE_PREFIX)
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and not any(part.startswith(TOOL_FILE_PREFIX) for part in p.relative_to(root).parts)
     )
 
 
@@ -757,6 +768,7 @@ def load_case(path: str | Path | None = None) -> Case:
         raise CaseError(f"case folder {root} does not exist")
     if not root.is_dir():
         raise CaseError(f"{root} is not a folder: give the folder that holds case.yaml")
+    recover(root)  # a merge a crash interrupted is finished or undone before anything is read
     signature = _stat_signature(root)
     with _CACHE_LOCK:
         latest = _LATEST.get(str(root))
@@ -828,6 +840,8 @@ def check_case(path: str | Path | None = None, paper: str | Path | None = None) 
         The paper's text file, when it is not where the case's search paths say.
     """
     root = resolve_case_path(path)
+    if root.is_dir():
+        recover(root)
     case, problems, found, n_loc = _build(root, Path(paper) if paper else None)
     if case is not None:
         try:

@@ -40,6 +40,7 @@ def register(app: typer.Typer) -> None:
         console.print(", ".join(f"{v} {k}" for k, v in s["counts"].items()))
         console.print(f"events from {s['first_event']} to {s['last_event']}; footnotes: {s['footnote_status']}")
         console.print("event dates from: " + ", ".join(f"{k} {v}" for k, v in s["date_basis"].items()))
+        console.print("data checked up to: " + ", ".join(f"{k} {v}" for k, v in s["verified_to"].items()))
 
 
     @app.command()

@@ -36,4 +36,5 @@ def case_summary(case: Case) -> dict[str, Any]:
         "events_with_errata": sum(1 for e in case.events if e.errata),
         "date_basis": {b.value: sum(1 for e in case.events if e.date_basis is b) for b in DateBasis},
         "paper_text": str(case.paper_path) if case.paper_path else None,
+        "verified_to": {k: str(v) for k, v in sorted(case.verified_to().items())},
     }

@@ -163,6 +163,7 @@ def forecast_issue(
     rounds: int = 10,
     mode: str = "replication",
     options: BDMOptions | None = None,
+    arithmetic: str = "bit_exact",
     runs: int = 0,
     seed: int = 0,
     scenario: str | Path | Scenario | None = None,
@@ -182,6 +183,9 @@ def forecast_issue(
     mode : {"replication", "corrected"}, default="replication"
         Ignored when ``options`` is given.
     options : BDMOptions, optional
+    arithmetic : {"bit_exact", "fast"}, default="bit_exact"
+        The vote sums in the replication's order, or by closed forms (O(n^2 log n) per round, equal
+        within 1e-12; see :class:`BDMOptions`). Ignored when ``options`` is given.
     runs : int, default=0
         Monte Carlo samples for the uncertainty (0: none).
     seed : int, default=0
@@ -215,7 +219,7 @@ def forecast_issue(
         raise InvalidParameterError(
             "A Dask address only matters with Monte Carlo runs: add --runs N (N >= 1)."
         )
-    opts = options or BDMOptions.for_mode(mode)
+    opts = options or BDMOptions.for_mode(mode, arithmetic=arithmetic)
     the_issue = issue if isinstance(issue, Issue) else load_issue(case, issue)
     scen = scenario if (scenario is None or isinstance(scenario, Scenario)) else load_scenario(scenario)
     changed = apply_scenario(the_issue, scen) if scen is not None else None  # validate before any work

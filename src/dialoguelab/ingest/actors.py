@@ -378,45 +378,98 @@ def new_actor_candidates(
     Notes
     -----
     A phrase is a run of capitalised words, allowing "of", "the", "and", "for" inside ("Constitutional
-    Court of Kosovo"). Titles at its start are dropped ("President Hashim Thaçi" → "Hashim Thaçi");
+    Court of Kosovo"). Titles at its start are dropped ("President Hashim Thaçi" → "Hashim Thaçi"), with a
+    known name or demonym that qualifies the title ("Kosovo Prime Minister Albin Kurti", "Serbian
+    President Boris Tadić" → the person); names joined by "and" are separate names when one of them is
+    known ("Vučić and Kurti"), one name otherwise ("Trinidad and Tobago");
     phrases of stop words (sentence openers, months, titles) and phrases the gazetteer knows are
     skipped; a phrase containing a known name is kept when it names something else (a court, a party).
     """
     counts: dict[str, list[int]] = {}
+
+    def known(words: Sequence[str]) -> bool:
+        phrase = " ".join(words)
+        return gazetteer.knows(phrase) or phrase in DEMONYMS or phrase.rstrip("s") in DEMONYMS
+
+    def is_actor(words: Sequence[str]) -> bool:
+        hit = gazetteer._lookup.get(fold(" ".join(words)))
+        return hit is not None and hit[1] != "demonym"
+
+    def strip_modifiers(words: list[str]) -> list[str]:
+        """Drop leading titles, sentence openers, and a known name or demonym qualifying a title
+        ("Kosovo Prime Minister Albin Kurti", "Serbian President Boris Tadić" → the person)."""
+        while words and words[-1] in ("The", "A", "An"):  # the next sentence's first word
+            words = words[:-1]
+        while words and not known(words):
+            if words[0] in _TITLES or words[0] in _STOP_CAPS:
+                words = words[1:]
+                if words and words[0] in ("of", "for"):  # "Minister of Trade": the rest is the title's
+                    return []
+                continue
+            longest = max((j for j in range(1, min(len(words), 6) + 1) if known(words[:j])), default=0)
+            if not longest or len(words) <= longest or words[longest] not in _TITLES:
+                break
+            words = words[longest:]  # "UN General Assembly …" keeps its longest known name whole
+        while words and words[-1] in ("of", "the", "and", "for"):
+            words = words[:-1]
+        return words
+
+    def consider(words: list[str], line: int, opens_sentence: bool) -> None:
+        if not words:
+            return
+        phrase = " ".join(words).rstrip(".,;:")
+        if not gazetteer.knows(phrase):
+            # "Ostia and Suria", "Ostia-Suria": names joined are not a new name
+            parts = [p for p in re.split(r"\s+and\s+|-(?=[A-Z])", phrase) if p]
+            if len(parts) > 1 and all(gazetteer.knows(p) or p in DEMONYMS or p in _STOP_CAPS for p in parts):
+                return
+            if re.fullmatch(r"[IVXLC]+", phrase) or re.fullmatch(r"[A-Z][\w\-]*-[a-z][\w\-]*", phrase):
+                return
+        if len(phrase) < 3 or phrase.isupper() and len(phrase) <= 2:
+            return
+        if all(
+            w in _STOP_CAPS or w in _TITLES or w in DEMONYMS or w.lower() in ("of", "the", "and", "for")
+            for w in words
+        ):
+            return
+        if known([phrase]):
+            return
+        if len(words) == 1 and opens_sentence:
+            return  # a single capitalised word opening a sentence is usually not a name
+        if re.fullmatch(r"[A-Z]?\d[\w\-/]*", phrase):
+            return
+        counts.setdefault(phrase, []).append(line)
+
     for text, line in texts:
         for m in _CAP_PHRASE.finditer(text):
             raw_words = m.group(0).replace("’s", "").replace("'s", "").split()
             words = [w.strip(',.;:()[]“”"') for w in raw_words]
-            words = [w for w in words if w]
-            while words and (words[0] in _TITLES or words[0] in _STOP_CAPS):
-                words = words[1:]
-            while words and words[-1] in ("of", "the", "and", "for"):
-                words = words[:-1]
-            if not words:
-                continue
-            phrase = " ".join(words).rstrip(".,;:")
-            if not gazetteer.knows(phrase):
-                # "Ostia and Suria", "Ostia-Suria": names joined are not a new name
-                parts = [p for p in re.split(r"\s+and\s+|-(?=[A-Z])", phrase) if p]
-                if len(parts) > 1 and all(
-                    gazetteer.knows(p) or p in DEMONYMS or p in _STOP_CAPS for p in parts
-                ):
+            words = strip_modifiers([w for w in words if w])
+            if "and" in words and not {"of", "for"} & set(words) and not gazetteer.knows(" ".join(words)):
+                # names joined by "and" ("Vučić and Ostia's Prime Minister Albin Kurti") are several names
+                # when one of them is a known actor; otherwise the "and" may be part of one name ("Trinidad
+                # and Tobago", and "Brotherhood of Airmen of Russia and Serbia", kept whole by its "of")
+                parts: list[list[str]] = [[]]
+                for w in words:
+                    if w == "and":
+                        parts.append([])
+                    else:
+                        parts[-1].append(w)
+                chunks: list[list[str]] = []  # the longest known runs first: "Bosnia and Herzegovina" is one
+                i = 0
+                while i < len(parts):
+                    j = next(
+                        j for j in range(len(parts), i, -1) if j == i + 1 or gazetteer.knows(" and ".join(
+                            " ".join(p) for p in parts[i:j]
+                        ))
+                    )
+                    chunks.append([w for k, p in enumerate(parts[i:j]) for w in ((["and"] if k else []) + p)])
+                    i = j
+                cleaned = [strip_modifiers(c) for c in chunks]
+                if len(chunks) > 1 and any(c and is_actor(c) for c in cleaned):
+                    for k, c in enumerate(cleaned):
+                        consider(c, line, m.start() == 0 and k == 0)
                     continue
-                if re.fullmatch(r"[IVXLC]+", phrase) or re.fullmatch(r"[A-Z][\w\-]*-[a-z][\w\-]*", phrase):
-                    continue
-            if len(phrase) < 3 or phrase.isupper() and len(phrase) <= 2:
-                continue
-            if all(
-                w in _STOP_CAPS or w in _TITLES or w in DEMONYMS or w.lower() in ("of", "the", "and", "for")
-                for w in words
-            ):
-                continue
-            if gazetteer.knows(phrase) or phrase in DEMONYMS or phrase.rstrip("s") in DEMONYMS:
-                continue
-            if len(words) == 1 and m.start() == 0:
-                continue  # a single capitalised word opening a sentence is usually not a name
-            if re.fullmatch(r"[A-Z]?\d[\w\-/]*", phrase):
-                continue
-            counts.setdefault(phrase, []).append(line)
+            consider(words, line, m.start() == 0)
     out = [NewActorCandidate(k, len(v), v[0], tuple(v[:5])) for k, v in counts.items() if len(v) >= min_count]
     return sorted(out, key=lambda c: (-c.count, c.first_line, c.name))

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dialoguelab.case import load_case
+from dialoguelab.case import builtin_case_path, load_case
+from dialoguelab.fsutil import recover
 from dialoguelab.ingest.actors import Gazetteer
 from dialoguelab.ingest.candidates import IngestResult, extract_candidates
 from dialoguelab.ingest.dates import find_dates
@@ -98,7 +99,13 @@ def ingest(
     ------
     DocumentError
         When no document could be read (each failure is named with its reason).
+
+    Notes
+    -----
+    A merge into the case that a crash interrupted is finished or undone first
+    (:func:`dialoguelab.fsutil.recover`), so the candidates are made against a consistent case.
     """
+    recover(Path(case).expanduser() if case is not None else builtin_case_path())
     c = load_case(case)
     gaz = Gazetteer.from_case(c)
     batch = ingest_paths(
@@ -111,6 +118,8 @@ def ingest(
         max_bytes=max_bytes,
     )
     if not batch.results:
+        if len(batch.errors) == 1:  # one document, one error: its own message says where and what to do
+            raise DocumentError(batch.errors[0][1])
         raise DocumentError("no document could be ingested:\n" + "\n".join(f"  {e}" for _, e in batch.errors))
     review_file = None
     if out is not None:

@@ -150,6 +150,47 @@ RULES: tuple[Rule, ...] = (
 
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(\w+ed)\s+by\b", re.IGNORECASE)
 
+#: A negation just before a trigger ("would not agree", "never accepted", "did not veto", "no agreement"):
+#: at most two words between them, and not "not only" / "not just", which add rather than deny.
+_NEGATED = re.compile(
+    r"(?:\b(?:not|never|no|nor|neither|without)|n[’']t)\s+(?!only\b|just\b|merely\b|least\b)"
+    r"(?:[\w’'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+#: Types that a negation turns into REJECT (PLOVER: refusing to agree, support, cooperate, concede or aid).
+_DENIED_AS_REJECT = {EventType.AGREE, EventType.SUPPORT, EventType.COOPERATE, EventType.CONCEDE, EventType.AID}
+
+
+def _negated(text: str, at: int) -> bool:
+    """Whether the trigger at ``at`` is negated: a negation within the two words before it, same clause."""
+    before = text[max(0, at - 60) : at]
+    before = re.split(r"[,;:()]|\b(?:but|and|while|which|that|who)\b", before)[-1]
+    return bool(_NEGATED.search(before))
+
+
+_JOINED = re.compile(r"\s*(?:,\s*|\s+)?(?:and|&)\s+(?:the\s+)?|\s*,\s*(?:the\s+)?", re.IGNORECASE)
+_REDUCED_PASSIVE = re.compile(r"\s+by\b", re.IGNORECASE)
+#: Finite verbs among the triggers: past forms, and the irregular ones the table has.
+_PAST = re.compile(r"(?:\w+ed|met|withdrew|sought|won|took|held|began|fought|struck|shot)", re.IGNORECASE)
+#: Words after which a following -ed word is not a verb with a subject ("the planned talks", "of signed").
+_NOT_A_SUBJECT = re.compile(
+    r"(?:^|\b(?:the|a|an|its|their|his|her|this|that|these|those|of|for|to|in|on|at|by|with|from|and|or|"
+    r"but|who|which|newly|jointly|recently|already|also|has|have|had|was|were|is|are|be|been|being)|[,;:(–—])\s*$",
+    re.IGNORECASE,
+)
+
+
+def _has_subject(text: str, pos: int, trigger: str) -> bool:
+    """Whether the trigger is a finite verb with a subject before it ("armed Serbs attacked").
+
+    True for a past-tense trigger preceded by a word that can end a subject noun phrase: not an article, a
+    preposition, a conjunction, an auxiliary or a punctuation mark, and not the start of the clause.
+    """
+    if not _PAST.fullmatch(trigger):
+        return False
+    before = re.sub(r"(?:\b\w+ly\s+)+$", "", text[max(0, pos - 60) : pos])  # "was aptly demonstrated"
+    return not _NOT_A_SUBJECT.search(before)
+
 
 @dataclass(frozen=True)
 class Classification:
@@ -194,26 +235,51 @@ def classify(
     >>> c.type.value, c.source_actors, c.target_actors
     ('THREATEN', ('ostia',), ('norland',))
     """
-    hits: list[tuple[int, Rule, re.Match[str]]] = []
+    # each rule's first trigger that is not negated: a negated one denies its event rather than reports it
+    hits: list[tuple[int, Rule, str, int]] = []  # (order, rule, trigger, position)
+    denial: tuple[Rule, re.Match[str]] | None = None
     for k, rule in enumerate(RULES):
-        m = rule.compiled().search(text)
-        if m:
-            hits.append((k, rule, m))
+        for m in rule.compiled().finditer(text):
+            if not _negated(text, m.start()):
+                hits.append((k, rule, m.group(0), m.start()))
+                break
+            if denial is None and rule.type in _DENIED_AS_REJECT:
+                denial = (rule, m)
+    if denial is not None and not any(h[1].type is EventType.REJECT for h in hits):
+        # "would not agree", "did not support": refusing is PLOVER's REJECT, in the REJECT rule's place
+        k = next(i for i, r in enumerate(RULES) if r.type is EventType.REJECT)
+        rule, m = denial
+        negated = Rule(rule.pattern, EventType.REJECT, RULES[k].confidence, "negated")
+        hits.append((k, negated, f"not {m.group(0)}", m.start()))
+        hits.sort(key=lambda h: h[0])
     if not hits:
         etype, conf, rule_text, trig, pos = None, 0.0, None, None, len(text) // 2
     else:
-        _, rule, m = hits[0]
+        _, rule, trig, pos = hits[0]
         others = {h[1].type for h in hits[1:]} - {rule.type}
         conf = rule.confidence * (1.0 if not others else max(0.5, 1.0 - 0.1 * len(others)))
-        etype, rule_text, trig, pos = rule.type, rule.pattern, m.group(0), m.start()
+        etype, rule_text = rule.type, rule.pattern
     passive = _PASSIVE.search(text)
     ordered = sorted(actors, key=lambda a: a.start)
     before = [a for a in ordered if a.start < pos]
     after = [a for a in ordered if a.start >= pos]
-    if passive and passive.start() <= pos <= passive.end() + 5:
-        before, after = after, before
-    if not before and after:  # no subject named before the verb: the first actor is the likeliest source
-        before, after = after[:1], after[1:]
+    if trig is not None and trig[:1].isupper() and pos > 0:
+        # a place in a document's name ("the Brussels Agreement", "the Ohrid Agreement") names, it does not act
+        before = [a for a in before if a.end > pos or text[a.end : pos].strip()]
+    reduced = trig is not None and bool(_REDUCED_PASSIVE.match(text, pos + len(trig)))
+    if passive and passive.start() <= pos <= passive.end() + 5 or reduced and trig and trig.endswith("ed"):
+        before, after = after, before  # "was condemned by Russia", "the resolution adopted by the Council"
+    elif not before and after and trig is not None and _has_subject(text, pos, trig):
+        # an active verb with a subject the case does not know ("armed men attacked Ostia's police"): the
+        # actors after the verb are its objects, the targets; the source is left for the reviewer
+        pass
+    elif not before and after:
+        # a noun trigger opens the clause ("paratroopers of Russia seized …"): the first actor is the likeliest
+        # source, with those joined to it by "and" ("… envisages that Ostia and Suria acknowledge …")
+        k = 1
+        while k < len(after) and _JOINED.fullmatch(text[after[k - 1].end : after[k].start]):
+            k += 1
+        before, after = after[:k], after[k:]
 
     def ids(ms: Sequence[ActorMention]) -> list[str]:
         out: list[str] = []

@@ -145,12 +145,24 @@ def register(app: typer.Typer) -> None:
         dry_run: Annotated[
             bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
         ] = False,
+        lock_timeout: Annotated[
+            float | None,
+            typer.Option(
+                "--lock-timeout",
+                help="Seconds to wait while another process changes the same case "
+                "(default 30, or $DIALOGUELAB_LOCK_TIMEOUT).",
+                show_default=False,
+            ),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Accept, edit or reject candidates and merge the accepted ones into the case (validated, atomic).
 
         Without a decision flag, asks about each pending candidate in the terminal:
         a(ccept), r(eject), e(dit), s(kip), q(uit).
+
+        The merge holds the case folder's lock and switches its files in one transaction; a candidate
+        already in the case is never added twice.
 
         Examples:
           [bold]dialoguelab review review.yaml --accept c-study-00042-1 --reject c-study-00050-1[/bold]
@@ -173,6 +185,9 @@ def register(app: typer.Typer) -> None:
         accepts, rejects = _ids(accept), _ids(reject)
         if accept_all and rejects:
             _err.print("Error: use --accept-all or --reject, not both.", markup=False)
+            raise typer.Exit(2)
+        if lock_timeout is not None and not lock_timeout >= 0:
+            _err.print("Error: --lock-timeout must be a number of seconds >= 0.", markup=False)
             raise typer.Exit(2)
         if not (accept_all or accepts or rejects or edits):
             data = _run(lambda: load_review(review_file))
@@ -216,6 +231,7 @@ def register(app: typer.Typer) -> None:
                 edits=edits,
                 accept_all=accept_all,
                 dry_run=dry_run,
+                lock_timeout=lock_timeout,
             )
         )
         if as_json:
@@ -231,6 +247,8 @@ def register(app: typer.Typer) -> None:
                 f"  {cid} matches existing {', '.join(links)} (not duplicated; edit links= to add it anyway)",
                 markup=False,
             )
+        for cid, eid in report.already:
+            _out.print(f"  {cid} is already in the case as {eid} (not added again)", markup=False)
         if report.pending:
             _out.print(f"{len(report.pending)} candidate(s) still pending", markup=False)
 

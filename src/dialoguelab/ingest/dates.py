@@ -29,6 +29,7 @@ __all__ = [
 import calendar
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
@@ -427,7 +428,7 @@ def find_dates(text: str, base: int = 0) -> list[DateMention]:
     >>> [(m.text, m.value(), m.precision.value) for m in found]
     [('early 2007', '2007', 'part'), ('June 2 and 3, 1999', '1999-06-02/1999-06-03', 'day')]
     """
-    taken = [False] * len(text)
+    taken = bytearray(len(text))  # one byte per character, not a list of pointers
     found: list[DateMention] = []
     for kind, pat in _PATTERNS:
         for m in pat.finditer(text):
@@ -440,16 +441,17 @@ def find_dates(text: str, base: int = 0) -> list[DateMention]:
             mention = _build(kind, m, base)
             if mention is None:
                 continue
-            for i in range(m.start(), m.end()):
-                taken[i] = True
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
             found.append(mention)
-    quotes = [(q.start(), q.end()) for q in _QUOTES.finditer(text)]
+    quotes = [(q.start(), q.end()) for q in _QUOTES.finditer(text)]  # in order, never overlapping
+    quote_starts = [a for a, _ in quotes]
     out: list[DateMention] = []
     for mt in sorted(found, key=lambda x: x.start):
         s, e = mt.start - base, mt.end - base
         before = text[max(0, s - 40) : s]
         role = "event"
-        if any(a < s and e <= b for a, b in quotes):
+        q = bisect_left(quote_starts, s) - 1  # the last quotation opened before the date
+        if q >= 0 and e <= quotes[q][1]:
             role = "quoted"
         elif _PLANNED.search(before):
             role = "planned"

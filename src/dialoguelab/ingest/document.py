@@ -32,24 +32,34 @@ __all__ = [
     "parse_text",
     "parse_html",
     "parse_pdf",
+    "Origin",
     "MAX_BYTES",
+    "MAX_LINE_CHARS",
     "SUPPORTED_SUFFIXES",
 ]
 
 import hashlib
 import io
+import itertools
+import os
 import re
+import stat
 import statistics
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import overload
 
 from dialoguelab.errors import InvalidParameterError
 
 #: Largest document read by default (bytes); larger files are refused with a clear message.
 MAX_BYTES = 20 * 1024 * 1024
+#: Longest line of a text document (characters). Prose never comes near it (a paragraph kept on one line is a
+#: few thousand); a longer line is data, a minified file or text whose line breaks were lost, and is refused.
+MAX_LINE_CHARS = 100_000
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".pdf", ".html", ".htm")
 
 
@@ -77,19 +87,117 @@ class Marker:
     line: int
 
 
+class Origin(Sequence[tuple[int, int]]):
+    """Where each character of a paragraph came from, ``(line, column)``, stored as runs.
+
+    A run is a stretch of characters copied from one line (the column grows by one per character) or a
+    joining space (the column stays). Memory is one run per line piece instead of one tuple per character,
+    and lookup is a binary search.
+
+    >>> o = Origin()
+    >>> o.append_run(3, 4, 5)
+    >>> o.append_run(3, 8, 1, step=0)
+    >>> len(o), o[0], o[4], o[5], o[-1]
+    (6, (3, 4), (3, 8), (3, 8), (3, 8))
+    """
+
+    __slots__ = ("_starts", "_lines", "_cols", "_steps", "_n")
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._lines: list[int] = []
+        self._cols: list[int] = []
+        self._steps: list[int] = []
+        self._n = 0
+
+    def append_run(self, line: int, col: int, length: int, step: int = 1) -> None:
+        """Add ``length`` characters from ``line`` starting at ``col`` (``step=0``: all at ``col``)."""
+        if length <= 0:
+            return
+        if (
+            self._starts
+            and step == 1
+            and self._steps[-1] == 1
+            and self._lines[-1] == line
+            and self._cols[-1] + (self._n - self._starts[-1]) == col
+        ):
+            self._n += length
+            return
+        self._starts.append(self._n)
+        self._lines.append(line)
+        self._cols.append(col)
+        self._steps.append(step)
+        self._n += length
+
+    def extend_slice(self, other: Origin, start: int, stop: int) -> None:
+        """Append ``other[start:stop]``."""
+        stop = min(stop, len(other))
+        if start >= stop:
+            return
+        k = bisect_right(other._starts, start) - 1
+        while k < len(other._starts) and other._starts[k] < stop:
+            run_start = other._starts[k]
+            run_end = other._starts[k + 1] if k + 1 < len(other._starts) else other._n
+            lo, hi = max(start, run_start), min(stop, run_end)
+            step = other._steps[k]
+            self.append_run(other._lines[k], other._cols[k] + step * (lo - run_start), hi - lo, step)
+            k += 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _at(self, i: int) -> tuple[int, int]:
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError("origin index out of range")
+        k = bisect_right(self._starts, i) - 1
+        return self._lines[k], self._cols[k] + self._steps[k] * (i - self._starts[k])
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, i: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(i, slice):
+            return [self._at(j) for j in range(*i.indices(self._n))]
+        return self._at(i)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        for k, start in enumerate(self._starts):
+            end = self._starts[k + 1] if k + 1 < len(self._starts) else self._n
+            for j in range(end - start):
+                yield self._lines[k], self._cols[k] + self._steps[k] * j
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Origin) and list(self) == list(other)
+
+    def __hash__(self) -> int:
+        return hash((self._n, tuple(self._starts), tuple(self._lines), tuple(self._cols)))
+
+    def __repr__(self) -> str:
+        return f"Origin({len(self)} characters in {len(self._starts)} runs)"
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """A paragraph of body text with markers removed and a map back to the document's lines.
 
     ``origin[i]`` is ``(line, column)`` of character ``i`` of :attr:`text` in the document's text
-    (1-based line, 0-based column); joining spaces map to the end of the preceding line.
+    (1-based line, 0-based column); joining spaces map to the end of the preceding line. ``heading`` is
+    true for a title: a line on its own that is short, has no closing punctuation and is followed by a
+    capitalised line (text and PDF), or an ``<h1>``–``<h6>`` element (HTML). A heading names a section;
+    it is not a sentence that reports an event.
     """
 
     index: int
     page: int
     text: str
-    origin: tuple[tuple[int, int], ...]
+    origin: Origin
     markers: tuple[Marker, ...] = ()
+    heading: bool = False
 
     @property
     def first_line(self) -> int:
@@ -159,13 +267,13 @@ class Document:
         """
         raw = self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
         seg = raw[column:stop] if stop is not None and stop > column else raw[column:]
-        words = seg.split()
+        words = _first_words(seg, max_words)  # not seg.split(): a long line would be split once per anchor
         if len(words) < 3 and (stop is None or stop <= column):
             nxt = line
             while nxt < len(self.lines) and not self.lines[nxt].strip():
                 nxt += 1
             if nxt < len(self.lines) and nxt + 1 != line:
-                words += self.lines[nxt].split()
+                words += _first_words(self.lines[nxt], max_words)
         out: list[str] = []
         for w in words[:max_words]:
             if len(" ".join([*out, w])) > 90:
@@ -173,37 +281,112 @@ class Document:
             out.append(w)
         text = " ".join(out)
         if len(text) < 3:  # fall back to the start of the line
-            text = " ".join(raw.split()[:max_words])[:90]
+            text = " ".join(_first_words(raw, max_words))[:90]
         return text
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _first_words(text: str, n: int) -> list[str]:
+    """The first ``n`` whitespace-separated words of ``text`` (reading no further)."""
+    return [m.group(0) for m in itertools.islice(_WORD.finditer(text), n)]
 
 
 # --------------------------------------------------------------------------------------- reading
 
 
-def _check_bytes(raw: bytes, shown: str, max_bytes: int) -> None:
-    if len(raw) == 0 or not raw.strip():
+def _too_large(shown: str, max_bytes: int) -> DocumentError:
+    return DocumentError(
+        f"{shown} is larger than {max_bytes:,} bytes; the limit is {max_bytes:,} bytes. Split the document, "
+        "or raise the limit (max_bytes / --max-mb) if you really mean to ingest it whole."
+    )
+
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_regular_file(p: Path, shown: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` (reading one more proves it is too large).
+
+    Symbolic links are followed; what they lead to must be a regular file. The file is opened without
+    blocking (a FIFO would otherwise wait forever for a writer) and its type is taken from the open file
+    itself, so it cannot be swapped for something else between the check and the read. The size limit is
+    applied to what is read, not to what ``stat`` reports (``/dev/zero`` and ``/proc`` files report 0).
+    """
+    try:
+        real = p.resolve(strict=True)
+    except FileNotFoundError:
+        if p.is_symlink():
+            raise DocumentError(f"{shown} is a link to {os.readlink(p)}, which does not exist.") from None
+        raise DocumentError(f"{shown} does not exist: check the path.") from None
+    except (RuntimeError, OSError) as exc:  # a loop of links, a path through a file
+        raise DocumentError(f"cannot read {shown}: {getattr(exc, 'strerror', None) or exc}.") from None
+    via = f" (a link to {real})" if real != p.absolute() and p.is_symlink() else ""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(real, flags)
+    except OSError as exc:
+        raise DocumentError(f"cannot read {shown}{via}: {exc.strerror or exc}.") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise DocumentError(f"{shown}{via} is a folder: give a file (the folder form is ingest_paths).")
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+            raise DocumentError(
+                f"{shown}{via} is {kind}, not a regular file: only regular files are ingested. Save the "
+                "document to a file first."
+            )
+        chunks: list[bytes] = []
+        got = 0
+        while got <= max_bytes:
+            try:
+                chunk = os.read(fd, min(1 << 20, max_bytes + 1 - got))
+            except OSError as exc:
+                raise DocumentError(f"cannot read {shown}{via}: {exc.strerror or exc}.") from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    finally:
+        os.close(fd)
+    if got > max_bytes:
+        raise _too_large(shown, max_bytes)
+    raw = b"".join(chunks)
+    if not raw.strip():
         raise DocumentError(f"{shown} is empty: there is nothing to ingest. Give a document with text in it.")
-    if len(raw) > max_bytes:
-        raise DocumentError(
-            f"{shown} is {len(raw):,} bytes; the limit is {max_bytes:,} bytes. Split the document, or raise "
-            f"the limit (max_bytes / --max-mb) if you really mean to ingest it whole."
-        )
+    return raw
 
 
-def read_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
+def read_document(path: str | Path, max_bytes: int = MAX_BYTES, max_line_chars: int = MAX_LINE_CHARS) -> Document:
     """Read a PDF, HTML or plain-text document into a :class:`Document`.
 
     Parameters
     ----------
     path : str or Path
-        The file. Its kind is taken from its first bytes (``%PDF``, ``<html``) and then its suffix.
+        The file. Its kind is taken from its first bytes (``%PDF``, ``<html``) and then its suffix. A
+        symbolic link is followed; the file it leads to must be a regular file (not a FIFO, a device, a
+        socket or a folder).
     max_bytes : int, default=MAX_BYTES
-        Larger files are refused.
+        Larger files are refused; at most ``max_bytes + 1`` bytes are ever read.
+    max_line_chars : int, default=MAX_LINE_CHARS
+        A text or HTML document with a longer line (block) is refused, with the line's number.
 
     Raises
     ------
     DocumentError
-        For a missing, empty, binary, corrupt or too-large file, with a message that says what to do.
+        For a missing, empty, binary, corrupt or too-large file, a file that is not a regular file, a
+        line too long to be prose, with a message that names the file (and line) and says what to do.
+
+    Notes
+    -----
+    Reading and parsing are linear in the size of the document (see ``benchmarks/ingest``).
 
     Examples
     --------
@@ -216,33 +399,28 @@ def read_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
     """
     p = Path(path)
     shown = str(p)
-    if not p.exists():
-        raise DocumentError(f"{shown} does not exist: check the path.")
-    if p.is_dir():
-        raise DocumentError(f"{shown} is a folder: give a file (the folder form is ingest_paths).")
-    try:
-        size = p.stat().st_size
-    except OSError as exc:  # pragma: no cover - permissions
-        raise DocumentError(f"cannot read {shown}: {exc.strerror or exc}") from None
-    if size > max_bytes:
-        raise DocumentError(
-            f"{shown} is {size:,} bytes; the limit is {max_bytes:,} bytes. Split the document, or raise "
-            f"the limit (max_bytes / --max-mb) if you really mean to ingest it whole."
-        )
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:  # pragma: no cover
-        raise DocumentError(f"cannot read {shown}: {exc.strerror or exc}") from None
-    _check_bytes(raw, shown, max_bytes)
+    if max_bytes < 1:
+        raise InvalidParameterError(f"The 'max_bytes' parameter must be a positive integer. Got {max_bytes} instead.")
+    raw = _read_regular_file(p, shown, max_bytes)
     sha = hashlib.sha256(raw).hexdigest()
     head = raw[:1024].lstrip().lower()
     suffix = p.suffix.lower()
-    if raw.lstrip().startswith(b"%PDF") or suffix == ".pdf":
+    if head.startswith(b"%pdf") or suffix == ".pdf":
         return parse_pdf(raw, shown, sha)
     text = _decode(raw, shown)
     if head.startswith((b"<!doctype html", b"<html")) or suffix in (".html", ".htm"):
-        return parse_html(text, shown, sha)
-    return parse_text(text, shown, sha)
+        return parse_html(text, shown, sha, max_line_chars=max_line_chars)
+    return parse_text(text, shown, sha, max_line_chars=max_line_chars)
+
+
+def _check_line_lengths(lines: Sequence[str], shown: str, max_line_chars: int, what: str = "line") -> None:
+    for n, line in enumerate(lines, start=1):
+        if len(line) > max_line_chars:
+            raise DocumentError(
+                f"{shown}, {what} {n}: {len(line):,} characters on one {what}; the limit is {max_line_chars:,}. "
+                "This is not prose (data, a minified file, or text whose line breaks were lost): restore "
+                "the line breaks, or split the text into paragraphs."
+            )
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -299,30 +477,40 @@ class _FootBuild:
 
 
 def _finish_footnote(fb: _FootBuild) -> Footnote:
-    text = ""
+    pieces: list[str] = []
+    tail = ""  # the end of the text so far (its last whitespace-free run is all that _join_url reads)
     for part in fb.parts:
         part = part.strip()
         if not part:
             continue
-        if text and _join_url(text, part):
-            text += part
+        if pieces and _join_url(tail, part):
+            pieces.append(part)
+            tail = (tail + part)[-4096:]  # a URL is never this long: a bounded tail keeps the loop linear
         else:
-            text = f"{text} {part}" if text else part
-    text = re.sub(r"\s+", " ", text).strip()
+            if pieces:
+                pieces.append(" ")
+            pieces.append(part)
+            tail = part[-4096:]
+    text = re.sub(r"\s+", " ", "".join(pieces)).strip()
     urls = tuple(u.rstrip(".,;)") for u in re.findall(r"https?://\S+|www\.\S+", text))
     status = "complete" if re.search(r"(?:[.)”\"]|\d{4}|https?://\S+|\.\w{2,4})\s*$", text) else "cut_off"
     return Footnote(fb.number, text, fb.line, status, urls)
 
 
-def parse_text(text: str, shown: str = "<text>", sha256: str = "") -> Document:
+def parse_text(
+    text: str, shown: str = "<text>", sha256: str = "", max_line_chars: int = MAX_LINE_CHARS
+) -> Document:
     """Parse text extracted from a paginated document (see the module notes).
 
     Parameters
     ----------
     text : str
         The document's text; lines are split on ``\\n`` exactly as the case's paper checker does.
+    max_line_chars : int, default=MAX_LINE_CHARS
+        A longer line is refused (:class:`DocumentError` naming the line).
     """
     lines = tuple(text.split("\n"))
+    _check_line_lengths(lines, shown, max_line_chars)
     sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     clean = [ln.replace("\r", "").replace("\f", "") for ln in lines]
     body: list[tuple[int, str]] = []  # (line number, raw line)
@@ -386,7 +574,8 @@ def parse_text(text: str, shown: str = "<text>", sha256: str = "") -> Document:
             continue
         if state in ("foot", "links"):
             if _URL_ONLY.match(raw):
-                prev = " ".join(current.parts) if current else ""
+                # only the end of the footnote matters, and its parts are non-blank lines: the last one
+                prev = current.parts[-1] if current is not None and current.parts else ""
                 if current is not None and (
                     re.search(r"(?:at|see|from|URL):?\s*$|,$", prev.rstrip(), re.IGNORECASE)
                     or _join_url(prev, raw)
@@ -415,7 +604,7 @@ def parse_text(text: str, shown: str = "<text>", sha256: str = "") -> Document:
                 state == "foot"
                 and current is not None
                 and raw.startswith(" ")
-                and _join_url(" ".join(current.parts), raw)
+                and _join_url(current.parts[-1] if current.parts else "", raw)
             ):
                 current.parts.append(raw)
                 continue
@@ -455,13 +644,13 @@ def parse_text(text: str, shown: str = "<text>", sha256: str = "") -> Document:
 
 def _paragraphs(
     body: list[tuple[int, str]], breaks_after: set[int], page_starts: list[int]
-) -> list[tuple[int, list[tuple[int, int, str]]]]:
-    """Group body lines into paragraphs: ``(page, [(line, col, text)])``."""
+) -> list[tuple[int, list[tuple[int, int, str]], bool]]:
+    """Group body lines into paragraphs: ``(page, [(line, col, text)], is a heading)``."""
     lengths = [len(r.strip()) for _, r in body if r.strip()]
     width = (
         statistics.quantiles(lengths, n=10)[8] if len(lengths) >= 10 else (max(lengths) if lengths else 80)
     )
-    out: list[tuple[int, list[tuple[int, int, str]]]] = []
+    out: list[tuple[int, list[tuple[int, int, str]], bool]] = []
     cur: list[tuple[int, int, str]] = []
 
     def page_of(line: int) -> int:
@@ -480,15 +669,15 @@ def _paragraphs(
             and not stripped.endswith((",", "–", "-"))
         )
         if heading and cur:
-            out.append((page_of(cur[0][0]), cur))
+            out.append((page_of(cur[0][0]), cur, False))
             cur = []
         cur.append((n, col, stripped))
         ends = short and bool(_TERMINAL.search(stripped)) and k not in breaks_after
         if heading or ends:
-            out.append((page_of(cur[0][0]), cur))
+            out.append((page_of(cur[0][0]), cur, heading))  # a heading is always a paragraph of one line
             cur = []
     if cur:
-        out.append((page_of(cur[0][0]), cur))
+        out.append((page_of(cur[0][0]), cur, False))
     return out
 
 
@@ -497,7 +686,7 @@ _MARKER_AFTER_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(\d{1,3})(?=[\s,.;:)
 
 
 def _attach_markers(
-    paras: list[tuple[int, list[tuple[int, int, str]]]], known: set[int]
+    paras: list[tuple[int, list[tuple[int, int, str]], bool]], known: set[int]
 ) -> tuple[list[Paragraph], list[int]]:
     """Build paragraphs, find footnote markers in document order and remove them from the text.
 
@@ -508,9 +697,9 @@ def _attach_markers(
     expected = 1
     result: list[Paragraph] = []
     seen: set[int] = set()
-    for idx, (page, pieces) in enumerate(paras):
+    for idx, (page, pieces, heading) in enumerate(paras):
         text_parts: list[str] = []
-        origin: list[tuple[int, int]] = []
+        origin = Origin()
         for j, (line, col, s) in enumerate(pieces):
             if j:
                 prev = text_parts[-1]
@@ -518,9 +707,9 @@ def _attach_markers(
                     pass  # a word hyphenated across lines: keep the hyphen, no space
                 else:
                     text_parts.append(" ")
-                    origin.append(origin[-1] if origin else (line, col))
+                    origin.append_run(*(origin[-1] if len(origin) else (line, col)), 1, step=0)
             text_parts.append(s)
-            origin.extend((line, col + c) for c in range(len(s)))
+            origin.append_run(line, col, len(s))
         raw = "".join(text_parts)
         cuts: list[tuple[int, int, int]] = []  # (start, end, number)
         candidates: list[tuple[int, int, int]] = []
@@ -534,19 +723,19 @@ def _attach_markers(
                 seen.add(n)
                 expected = n + 1
         text_chars: list[str] = []
-        new_origin: list[tuple[int, int]] = []
+        new_origin = Origin()
         markers: list[Marker] = []
         pos = 0
         length = 0
         for start, end, n in cuts:
             text_chars.append(raw[pos:start])
             length += start - pos
-            new_origin.extend(origin[pos:start])
+            new_origin.extend_slice(origin, pos, start)
             markers.append(Marker(n, length, origin[start][0]))
             pos = end
         text_chars.append(raw[pos:])
-        new_origin.extend(origin[pos:])
-        result.append(Paragraph(idx, page, "".join(text_chars), tuple(new_origin), tuple(markers)))
+        new_origin.extend_slice(origin, pos, len(origin))
+        result.append(Paragraph(idx, page, "".join(text_chars), new_origin, tuple(markers), heading))
     missing = sorted(n for n in seen if n not in known)
     return result, missing
 
@@ -577,12 +766,14 @@ class _HTMLText(HTMLParser):
         "figcaption",
     }
     SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav"}
+    HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, str | None]] = []  # (text, footnote-id number or None)
+        self.blocks: list[tuple[str, str | None, bool]] = []  # (text, footnote-id number or None, heading)
         self.buf: list[str] = []
         self.skip = 0
+        self.in_heading = 0
         self.in_sup = 0
         self.fn_stack: list[tuple[str, str | None]] = []
         self.current_fn: str | None = None
@@ -590,7 +781,7 @@ class _HTMLText(HTMLParser):
     def _flush(self) -> None:
         text = re.sub(r"\s+", " ", "".join(self.buf)).strip()
         if text:
-            self.blocks.append((text, self.current_fn))
+            self.blocks.append((text, self.current_fn, self.in_heading > 0))
         self.buf = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -601,6 +792,8 @@ class _HTMLText(HTMLParser):
         m = re.fullmatch(r"(?:fn|footnote|note|ftn)[-_:]?(\d{1,3})", ident, re.IGNORECASE)
         if tag in self.BLOCK:
             self._flush()
+        if tag in self.HEADINGS:
+            self.in_heading += 1
         if m:
             self._flush()
             self.fn_stack.append((tag, self.current_fn))
@@ -618,6 +811,8 @@ class _HTMLText(HTMLParser):
             self.buf.append("\x02")
         if tag in self.BLOCK:
             self._flush()
+        if tag in self.HEADINGS:
+            self.in_heading = max(0, self.in_heading - 1)
         if self.fn_stack and self.fn_stack[-1][0] == tag:
             self._flush()
             _, self.current_fn = self.fn_stack.pop()
@@ -627,8 +822,13 @@ class _HTMLText(HTMLParser):
             self.buf.append(data)
 
 
-def parse_html(text: str, shown: str = "<html>", sha256: str = "") -> Document:
-    """Parse an HTML document: one line per block element; ``<sup>`` digits are footnote markers."""
+def parse_html(
+    text: str, shown: str = "<html>", sha256: str = "", max_line_chars: int = MAX_LINE_CHARS
+) -> Document:
+    """Parse an HTML document: one line per block element; ``<sup>`` digits are footnote markers.
+
+    A block longer than ``max_line_chars`` is refused (:class:`DocumentError` naming the block).
+    """
     parser = _HTMLText()
     try:
         parser.feed(text)
@@ -636,10 +836,11 @@ def parse_html(text: str, shown: str = "<html>", sha256: str = "") -> Document:
     except Exception as exc:  # html.parser is lenient; this guards odd input
         raise DocumentError(f"{shown} is not readable HTML ({exc}).") from None
     parser._flush()
+    _check_line_lengths([b for b, _, _ in parser.blocks], shown, max_line_chars, what="block")
     lines: list[str] = []
     paragraphs: list[Paragraph] = []
     footnotes: dict[int, Footnote] = {}
-    for text_block, fn in parser.blocks:
+    for text_block, fn, heading in parser.blocks:
         if fn is not None:
             body = (
                 re.sub(r"^\s*\x01?\s*\d{1,3}\s*\x02?[.)]?\s*", "", text_block)
@@ -653,7 +854,8 @@ def parse_html(text: str, shown: str = "<html>", sha256: str = "") -> Document:
             continue
         line_no = len(lines) + 1
         clean: list[str] = []
-        origin: list[tuple[int, int]] = []
+        clean_len = 0
+        origin = Origin()
         markers: list[Marker] = []
         visible = (
             re.sub(r"\x01\s*(\d{1,3})\s*\x02", r"\1", text_block).replace("\x01", "").replace("\x02", "")
@@ -664,16 +866,17 @@ def parse_html(text: str, shown: str = "<html>", sha256: str = "") -> Document:
         for m in re.finditer(r"\x01\s*(\d{1,3})\s*\x02|[\x01\x02]", text_block):
             chunk = text_block[pos : m.start()]
             clean.append(chunk)
-            origin.extend((line_no, col + c) for c in range(len(chunk)))
+            clean_len += len(chunk)
+            origin.append_run(line_no, col, len(chunk))
             col += len(chunk)
             if m.group(1):
-                markers.append(Marker(int(m.group(1)), sum(len(c) for c in clean), line_no))
+                markers.append(Marker(int(m.group(1)), clean_len, line_no))
                 col += len(m.group(1))
             pos = m.end()
         chunk = text_block[pos:]
         clean.append(chunk)
-        origin.extend((line_no, col + c) for c in range(len(chunk)))
-        paragraphs.append(Paragraph(len(paragraphs), 1, "".join(clean), tuple(origin), tuple(markers)))
+        origin.append_run(line_no, col, len(chunk))
+        paragraphs.append(Paragraph(len(paragraphs), 1, "".join(clean), origin, tuple(markers), heading))
     if not paragraphs and not footnotes:
         raise DocumentError(f"{shown} has no readable text (an HTML page with no paragraphs).")
     sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()

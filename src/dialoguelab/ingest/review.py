@@ -1,4 +1,4 @@
-"""The review file, decisions on candidates, and the atomic merge of accepted ones into a case.
+"""The review file, decisions on candidates, and the transactional merge of accepted ones into a case.
 
 A review file is YAML (format ``dialoguelab-review/1``, described in ``docs/ingest.md``): the documents
 ingested, new-actor candidates, and the candidates, each with a ``status`` — ``pending``, ``accepted``,
@@ -6,9 +6,20 @@ ingested, new-actor candidates, and the candidates, each with a ``status`` — `
 
 Merging never edits an existing record. New events are appended to ``events/ingested.yaml`` (created
 if absent); a document that is not the case's paper gets one source record appended to
-``sources.yaml``. The new files are first written into a temporary copy of the case folder and
-validated with :func:`dialoguelab.case.check_case`; only if that passes are they written beside the
-originals and swapped in with :func:`os.replace`. A validation failure leaves every file untouched.
+``sources.yaml`` and its text stored in ``texts/`` under a name made from its SHA-256. A merge is a
+transaction:
+
+* it holds the case folder's exclusive lock (:func:`dialoguelab.fsutil.case_lock`) from reading the case
+  to writing the review file, so two merges into one case run one after the other, each on the other's
+  result;
+* the new files are first written into a temporary copy of the case folder and validated with
+  :func:`dialoguelab.case.check_case`; a validation failure leaves every file untouched;
+* they are then switched in together with a journal (:func:`dialoguelab.fsutil.commit_files`): a crash at
+  any point leaves the old or the new case, and the next ``ingest`` or ``review`` finishes or undoes the
+  interrupted merge (:func:`dialoguelab.fsutil.recover`);
+* each merged event carries its candidate's key (:func:`candidate_key`, a hash of the document's content
+  and the passage) as the tag ``ingest-<key>``, so merging the same candidate again — a re-run whose
+  review file was not saved, a second review file, the same document under another name — adds nothing.
 """
 
 from __future__ import annotations
@@ -22,12 +33,13 @@ __all__ = [
     "apply_decisions",
     "merge_review",
     "run_review",
+    "candidate_key",
     "EDITABLE_FIELDS",
+    "KEY_TAG_PREFIX",
 ]
 
 import datetime as dt
 import hashlib
-import os
 import re
 import shutil
 import tempfile
@@ -42,6 +54,7 @@ from dialoguelab.case import check_case, load_case
 from dialoguelab.case.dates import PartialDate
 from dialoguelab.case.schema import EventType
 from dialoguelab.errors import CaseValidationError, InvalidParameterError, Problem
+from dialoguelab.fsutil import atomic_write, case_lock, commit_files, recover_locked
 from dialoguelab.ingest.candidates import IngestResult
 from dialoguelab.ingest.document import read_document
 
@@ -61,6 +74,8 @@ EDITABLE_FIELDS = (
     "links",
 )
 INGESTED_FILE = "events/ingested.yaml"
+#: Merged events carry the tag ``ingest-<candidate key>`` (see :func:`candidate_key`).
+KEY_TAG_PREFIX = "ingest-"
 
 
 class ReviewError(InvalidParameterError):
@@ -79,6 +94,7 @@ class MergeReport:
     files: list[str] = field(default_factory=list)
     quotations: list[str] = field(default_factory=list)
     quotations_skipped: list[str] = field(default_factory=list)
+    already: list[tuple[str, str]] = field(default_factory=list)
     dry_run: bool = False
     preview: dict[str, str] = field(default_factory=dict)
 
@@ -92,26 +108,12 @@ class MergeReport:
             "files": self.files,
             "quotations": self.quotations,
             "quotations_skipped": self.quotations_skipped,
+            "already_merged": [list(x) for x in self.already],
             "dry_run": self.dry_run,
         }
 
 
 # ------------------------------------------------------------------------------------------ files
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _dump(data: Any) -> str:
@@ -143,7 +145,7 @@ def write_review(results: Sequence[IngestResult], path: str | Path, case: str | 
         "new_actors": sorted(new_actors.values(), key=lambda x: (-x["count"], x["name"])),
         "candidates": [c.to_dict() for r in results for c in r.candidates],
     }
-    _atomic_write(p, _dump(data))
+    atomic_write(p, _dump(data))
     return p
 
 
@@ -327,68 +329,85 @@ def _document_text(d: Mapping[str, Any]) -> str:
     return doc.text() + "\n"
 
 
-def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = False) -> MergeReport:
-    """Merge the accepted candidates of a review file into a case folder, validated and atomically.
+def candidate_key(c: Mapping[str, Any], document_sha256: str) -> str:
+    """The identity of a candidate, independent of its generated id and of the reviewer's edits.
 
-    Parameters
-    ----------
-    review_path : path
-        The review file; merged candidates are marked ``merged`` in it.
-    case_dir : path
-        The case folder (it must validate before the merge).
-    dry_run : bool, default=False
-        Validate and report, write nothing.
-
-    Raises
-    ------
-    CaseValidationError
-        When the case with the new records would not validate; no file is changed.
-    ReviewError
-        When an accepted candidate cannot become an event (no type, no date, a document the case cannot
-        locate).
+    A SHA-256 (first 16 hex digits) over the document's content hash, the line the passage starts on, the
+    passage and the date expression: what the candidate *is*, not what it is called. The same passage of
+    the same document gives the same key whatever the file was named, whichever review file holds it, and
+    however the candidate was edited, so a merge never adds it twice (the key is stored on the event as
+    the tag ``ingest-<key>``).
     """
-    rp = Path(review_path)
-    review = load_review(rp)
-    root = Path(case_dir).expanduser().resolve()
+    h = hashlib.sha256()
+    for part in (document_sha256, str(c.get("line", "")), str(c.get("sentence", "")), str(c.get("date_text", ""))):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def _existing_keys(events: Iterable[Any]) -> dict[str, str]:
+    """Candidate key → id of the event it was merged as, from the ``ingest-<key>`` tags of the case."""
+    out: dict[str, str] = {}
+    for e in events:
+        for t in e.tags:
+            if t.startswith(KEY_TAG_PREFIX) and len(t) == len(KEY_TAG_PREFIX) + 16:
+                out.setdefault(t[len(KEY_TAG_PREFIX) :], e.id)
+    return out
+
+
+def _document_source(
+    d: Mapping[str, Any], root: Path, sources: Sequence[Any], taken: set[str]
+) -> tuple[str, dict[str, Any] | None, tuple[str, str] | None]:
+    """The source a non-paper document is cited by: ``(source id, new source record, new text file)``.
+
+    The document's text (as its locators count lines) is kept in ``texts/`` under a name made from its
+    SHA-256, so two documents with the same file name never share a text, and the same text is never
+    stored twice: a source of the case that already holds this text is reused.
+    """
+    text = _document_text(d)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    for s in sources:
+        if s.sha256 == sha and s.text_file and (root / "texts" / s.text_file).is_file():
+            return s.id, None, None
+    text_file = f"{sha[:16]}.txt"
+    existing = root / "texts" / text_file
+    if existing.is_file() and hashlib.sha256(existing.read_bytes()).hexdigest() != sha:
+        text_file = f"{sha}.txt"  # a 64-bit prefix collision, or a hand-edited text: use the full hash
+    stem = _slug(Path(d["path"]).stem)[:40] or "document"
+    sid, n = f"doc-{stem}-{sha[:8]}", 8
+    while sid in taken:
+        n += 4
+        sid = f"doc-{stem}-{sha[:n]}"
+    taken.add(sid)
+    record = {
+        "id": sid,
+        "kind": "document",
+        "title": Path(d["path"]).name,
+        "text_file": text_file,
+        "sha256": sha,
+        "note": f"ingested document; original file SHA-256 {d.get('sha256', '')}",
+    }
+    if existing.is_file() and text_file == existing.name:  # the same text is stored already
+        return sid, record, None
+    return sid, record, (f"texts/{text_file}", text)
+
+
+def _merge_locked(review: dict[str, Any], root: Path, dry_run: bool) -> MergeReport:
+    """Merge the accepted candidates of a loaded review into the case at ``root`` (lock held).
+
+    Marks merged candidates in ``review`` (in place); the caller saves the review file.
+    """
     case = load_case(root)
     report = MergeReport(case=str(root), dry_run=dry_run)
     paper_sha = case.meta.paper.sha256 if case.meta.paper else None
     sources = case.sources_by_id
     taken = {e.id for e in case.events}
-    new_sources: list[dict[str, Any]] = []
-    doc_source: dict[str, str] = {}
-    doc_texts: dict[str, str] = {}
-    for d in review.get("documents", []):
-        if paper_sha and d.get("sha256") == paper_sha:
-            if "paper" not in sources:
-                raise ReviewError(
-                    "the case has no source with id 'paper' to cite the paper by: add one to sources.yaml."
-                )
-            doc_source[d["path"]] = "paper"
-        else:
-            # another document: its text goes to texts/<source id>.txt so its locators can be checked
-            sid = f"doc-{_slug(Path(d['path']).stem)[:60] or 'document'}"
-            doc_source[d["path"]] = sid
-            if sid in sources or sid in {s["id"] for s in new_sources}:
-                continue
-            text = _document_text(d)
-            text_file = f"{sid}.txt"
-            new_sources.append(
-                {
-                    "id": sid,
-                    "kind": "document",
-                    "title": Path(d["path"]).name,
-                    "text_file": text_file,
-                    "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                    "note": f"ingested document; original file SHA-256 {d.get('sha256', '')}",
-                }
-            )
-            doc_texts[f"texts/{text_file}"] = text
-    events: list[dict[str, Any]] = []
-    quotes: list[dict[str, Any]] = []
-    known_quotes = {q.text.strip() for q in case.quotations}
-    taken_quotes = {q.id for q in case.quotations}
-    merged_ids: dict[str, str] = {}
+    done = _existing_keys(case.events)
+    documents = {d["path"]: d for d in review.get("documents", []) if isinstance(d, dict) and "path" in d}
+    # 1. what is to be merged: accepted, not linked to an existing event, not merged before (by key)
+    todo: list[tuple[dict[str, Any], str]] = []
+    keys_here: dict[str, str] = {}  # key → the candidate of this review that carries it
+    twins: list[tuple[str, str]] = []
     for c in review["candidates"]:
         status = c.get("status", "pending")
         if status == "pending":
@@ -412,11 +431,48 @@ def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = 
             raise ReviewError(
                 f"candidate {c['id']} has no source actor: use --edit {c['id']} source_actors=ID."
             )
-        src_id = doc_source.get(c.get("document", ""))
-        if src_id is None:
+        d = documents.get(c.get("document", ""))
+        if d is None:
             raise ReviewError(
                 f"candidate {c['id']} comes from {c.get('document')!r}, not listed in the review's documents."
             )
+        key = candidate_key(c, str(d.get("sha256") or ""))
+        if key in done:
+            report.already.append((c["id"], done[key]))
+            continue
+        if key in keys_here:  # the same passage twice in one review (a document ingested under two names)
+            twins.append((c["id"], keys_here[key]))
+            continue
+        keys_here[key] = c["id"]
+        todo.append((c, key))
+    # 2. the source each needed document is cited by
+    doc_source: dict[str, str] = {}
+    new_sources: list[dict[str, Any]] = []
+    doc_texts: dict[str, str] = {}
+    source_ids = set(sources)
+    for path in dict.fromkeys(c.get("document", "") for c, _ in todo):
+        d = documents[path]
+        if paper_sha and d.get("sha256") == paper_sha:
+            if "paper" not in sources:
+                raise ReviewError(
+                    "the case has no source with id 'paper' to cite the paper by: add one to sources.yaml."
+                )
+            doc_source[path] = "paper"
+            continue
+        sid, record, stored = _document_source(d, root, [*case.sources, *_as_sources(new_sources)], source_ids)
+        doc_source[path] = sid
+        if record is not None:
+            new_sources.append(record)
+        if stored is not None:
+            doc_texts[stored[0]] = stored[1]
+    # 3. the events and their quotations
+    events: list[dict[str, Any]] = []
+    quotes: list[dict[str, Any]] = []
+    known_quotes = {q.text.strip() for q in case.quotations}
+    taken_quotes = {q.id for q in case.quotations}
+    merged_ids: dict[str, str] = {}
+    for c, key in todo:
+        src_id = doc_source[c.get("document", "")]
         fn_numbers = [int(f["number"]) for f in c.get("footnotes") or []]
         if src_id == "paper":
             fn_numbers = [n for n in fn_numbers if f"fn-{n}" in sources]
@@ -449,7 +505,7 @@ def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = 
                 },
                 "footnotes": fn_numbers,
                 "citations": citations,
-                "tags": ["ingested"],
+                "tags": ["ingested", f"{KEY_TAG_PREFIX}{key}"],
             }
         )
         events.append(ev)
@@ -481,30 +537,33 @@ def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = 
                 }
             )
             report.quotations.append(qid)
+    report.already += [(cid, merged_ids[other]) for cid, other in twins]
     if not events:
+        if not dry_run:
+            _mark(review, merged_ids, report.already)
         return report
     header = (
         "# Events added by `dialoguelab review` from ingested documents (appended; never reordered).\n"
         "# Each was accepted by a reviewer; summaries should be in the reviewer's own words.\n"
     )
-    ev_path = root / INGESTED_FILE
-    changes: dict[str, str] = {
-        INGESTED_FILE: _append_records(
-            ev_path.read_text(encoding="utf-8") if ev_path.is_file() else None, events, header
-        )
-    }
-    changes.update(doc_texts)
-    if quotes:
-        qp = root / "quotations.yaml"
-        changes["quotations.yaml"] = _append_records(
-            qp.read_text(encoding="utf-8") if qp.is_file() else None, quotes, ""
-        )
+    # In the order a reader that does not recover still finds consistent: a text before the source that
+    # names it, a source before the events that cite it, an event before the quotations that link to it.
+    changes: dict[str, str] = dict(doc_texts)
     if new_sources:
         sp = root / "sources.yaml"
         changes["sources.yaml"] = _append_records(
             sp.read_text(encoding="utf-8") if sp.is_file() else None, new_sources, ""
         )
-    # 1. validate on a temporary copy
+    ev_path = root / INGESTED_FILE
+    changes[INGESTED_FILE] = _append_records(
+        ev_path.read_text(encoding="utf-8") if ev_path.is_file() else None, events, header
+    )
+    if quotes:
+        qp = root / "quotations.yaml"
+        changes["quotations.yaml"] = _append_records(
+            qp.read_text(encoding="utf-8") if qp.is_file() else None, quotes, ""
+        )
+    # validate on a temporary copy
     with tempfile.TemporaryDirectory(prefix="dialoguelab-merge-") as tmp:
         copy = Path(tmp) / root.name
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
@@ -523,39 +582,81 @@ def merge_review(review_path: str | Path, case_dir: str | Path, dry_run: bool = 
     report.preview = changes
     if dry_run:
         return report
-    # 2. write aside, then swap in; roll back the files already swapped if a later one fails
-    staged: list[tuple[Path, Path, bytes | None]] = []
-    try:
-        for rel, text in changes.items():
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            staged.append((Path(tmp_name), target, target.read_bytes() if target.exists() else None))
-        done: list[tuple[Path, bytes | None]] = []
-        try:
-            for tmp_path, target, old in staged:
-                os.replace(tmp_path, target)
-                done.append((target, old))
-        except OSError:
-            for target, old in reversed(done):
-                if old is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    target.write_bytes(old)
-            raise
-    finally:
-        for tmp_path, _, _ in staged:
-            if tmp_path.exists():
-                tmp_path.unlink()
-    for c in review["candidates"]:
-        if c["id"] in merged_ids:
-            c["status"] = "merged"
-            c["merged_as"] = merged_ids[c["id"]]
-    _atomic_write(rp, _dump(review))
+    commit_files(root, changes)
+    _mark(review, merged_ids, report.already)
+    return report
+
+
+def _as_sources(records: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """New source records as objects with ``id``, ``sha256`` and ``text_file`` (for reuse by content)."""
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(id=r["id"], sha256=r["sha256"], text_file=r["text_file"]) for r in records]
+
+
+def _mark(review: dict[str, Any], merged: Mapping[str, str], already: Sequence[tuple[str, str]]) -> None:
+    """Record in the review which candidates are now in the case, and as which event."""
+    by_id = {c["id"]: c for c in review["candidates"]}
+    for cid, eid in [*merged.items(), *already]:
+        by_id[cid]["status"] = "merged"
+        by_id[cid]["merged_as"] = eid
+
+
+def _case_root(case_dir: str | Path | None, review: Mapping[str, Any]) -> Path:
+    target = case_dir if case_dir is not None else review.get("case")
+    if not target:
+        raise ReviewError("the review file names no case: pass --case DIR.")
+    root = Path(target).expanduser().resolve()
+    if not root.is_dir():
+        raise ReviewError(f"case folder {root} does not exist: pass --case DIR.")
+    return root
+
+
+def merge_review(
+    review_path: str | Path,
+    case_dir: str | Path,
+    dry_run: bool = False,
+    lock_timeout: float | None = None,
+) -> MergeReport:
+    """Merge the accepted candidates of a review file into a case folder, validated and atomically.
+
+    Parameters
+    ----------
+    review_path : path
+        The review file; merged candidates are marked ``merged`` in it.
+    case_dir : path
+        The case folder (it must validate before the merge).
+    dry_run : bool, default=False
+        Validate and report, write nothing.
+    lock_timeout : float, optional
+        Seconds to wait while another process changes the same case (default: 30, or
+        ``$DIALOGUELAB_LOCK_TIMEOUT``); see :func:`dialoguelab.fsutil.case_lock`.
+
+    Raises
+    ------
+    CaseValidationError
+        When the case with the new records would not validate; no file is changed.
+    ReviewError
+        When an accepted candidate cannot become an event (no type, no date, a document the case cannot
+        locate).
+    CaseBusyError
+        When another process holds the case for longer than ``lock_timeout``.
+
+    Notes
+    -----
+    The whole read–validate–write cycle runs under the case folder's exclusive lock, and the files are
+    switched in one transaction (:func:`dialoguelab.fsutil.commit_files`): a crash at any point leaves the
+    old or the new case, and the next command recovers it. A candidate already in the case (same
+    :func:`candidate_key`) is marked merged, never added again.
+    """
+    rp = Path(review_path)
+    root = _case_root(case_dir, load_review(rp))
+    with case_lock(root, lock_timeout, purpose=f"review {rp.name}"):
+        recover_locked(root)
+        review = load_review(rp)
+        report = _merge_locked(review, root, dry_run)
+        if not dry_run:
+            atomic_write(rp, _dump(review))
     return report
 
 
@@ -567,28 +668,28 @@ def run_review(
     edits: Mapping[str, Mapping[str, str]] | None = None,
     accept_all: bool = False,
     dry_run: bool = False,
+    lock_timeout: float | None = None,
 ) -> MergeReport:
     """Apply decisions to a review file and merge the accepted candidates into the case.
 
     The decisions are saved in the review file only when the merge succeeds (or, for a dry run,
-    never), so a failed merge can be retried after fixing the input.
+    never), so a failed merge can be retried after fixing the input. The review file is read again under
+    the case's lock, so two reviews of the same file one after the other both keep their decisions.
 
     Parameters
     ----------
     case_dir : path, optional
         The case folder; default: the ``case`` recorded in the review file.
+    lock_timeout : float, optional
+        See :func:`merge_review`.
     """
     rp = Path(review_path)
-    review = load_review(rp)
-    apply_decisions(review, accept=accept, reject=reject, edits=edits, accept_all=accept_all)
-    target = case_dir if case_dir is not None else review.get("case")
-    if not target:
-        raise ReviewError("the review file names no case: pass --case DIR.")
-    # decisions go to a staged copy of the review file; merge_review re-reads it
-    with tempfile.TemporaryDirectory(prefix="dialoguelab-review-") as tmp:
-        staged = Path(tmp) / rp.name
-        staged.write_text(_dump(review), encoding="utf-8")
-        report = merge_review(staged, target, dry_run=dry_run)
+    root = _case_root(case_dir, load_review(rp))
+    with case_lock(root, lock_timeout, purpose=f"review {rp.name}"):
+        recover_locked(root)
+        review = load_review(rp)
+        apply_decisions(review, accept=accept, reject=reject, edits=edits, accept_all=accept_all)
+        report = _merge_locked(review, root, dry_run)
         if not dry_run:
-            _atomic_write(rp, staged.read_text(encoding="utf-8"))
+            atomic_write(rp, _dump(review))
     return report

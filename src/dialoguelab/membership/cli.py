@@ -128,6 +128,10 @@ def register(app: typer.Typer) -> None:
             f"[bold]{o.name}[/bold] on {o.date} ({o.position} position), {OUTCOME_TITLE.lower()}: "
             f"[bold]{outcome_word(o.passed)}[/bold] — {o.recognizers} recognising states"
         )
+        if o.projection:
+            _out.print(
+                f"Projection: the data were checked up to {o.data_verified_to}; {o.date} is later.", markup=False
+            )
         _out.print(
             "Veto players: " + (", ".join(f"{m} ({nm.get(m, m)})" for m in o.veto_players) or "none"),
             markup=False,
@@ -191,6 +195,10 @@ def register(app: typer.Typer) -> None:
         )
         _out.print(f"  basis: {label(r.label)}", markup=False)
         _out.print(f"  {cond['sentence']}", markup=False)
+        if r.projection:
+            _out.print(
+                f"  projection: the data were checked up to {r.data_verified_to}; {r.date} is later.", markup=False
+            )
         for s in r.stages:
             proc = (s.procedure or "procedure not recorded").replace("_", " ")
             if s.procedure and not s.procedure_verified:
@@ -300,25 +308,25 @@ def register(app: typer.Typer) -> None:
         org: str = typer.Option(..., "--org"),
         on: str | None = typer.Option(None, "--on"),
         by_type: bool = typer.Option(False, "--by-type", help="One row per type of symmetric players."),
+        exact: bool = typer.Option(
+            False, "--exact", help="Also show the exact fractions and the swing counts (long for big bodies)."
+        ),
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
     ) -> None:
-        """Exact Shapley–Shubik and Banzhaf indices of a body's admission game.
+        """Shapley–Shubik and Banzhaf indices of a body's admission game, as decimals (exact with --exact).
 
-        Example: dialoguelab power --org UN --by-type
+        Example: dialoguelab power --org UN --by-type --exact
         """
         from dialoguelab.membership.power import body_power
 
         df = _run(lambda: body_power(load(case), org, on, by_type=by_type))
+        if not exact:
+            df = df[[c for c in df.columns if not c.endswith("_exact") and c != "swings"]]
         if as_json:
             _json(df.to_dict(orient="records"))
             return
-        cols = (
-            [c for c in df.columns if not c.endswith("_exact") and c != "swings"]
-            if not by_type
-            else df.columns
-        )
-        _frame(df[list(cols)], f"Power indices: {org}")
+        _frame(df, f"Power indices: {org}")
 
     @app.command("recognitions")
     def recognitions_cmd(

@@ -29,6 +29,7 @@ __all__ = [
     "membership_data",
 ]
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -152,6 +153,13 @@ class MembershipData:
             f"Unknown state {name!r}: use an ISO 3166 alpha-3 code (e.g. ESP) or a name as in members.csv."
         )
 
+    #: the day up to which every dataset the answers rest on was checked (members, rules, recognitions, stances)
+    verified_to: dt.date | None = None
+
+    def is_projection(self, on: dt.date) -> bool:
+        """Whether an answer for ``on`` lies after the day the data were checked up to."""
+        return self.verified_to is not None and on > self.verified_to
+
     def admission_rollcalls(self) -> list[RollCall]:
         """Recorded admission votes on this case's applicant, oldest first."""
         iso = self.applicant.iso3
@@ -270,6 +278,8 @@ def _load(case: Case) -> MembershipData:
     if problems:
         raise CaseValidationError(problems)
 
+    checked = case.verified_to()
+    basis = [checked[k].last_day() for k in ("members", "organizations", "recognitions", "stances") if k in checked]
     names = dict(world.state_names)
     for r, _ in recs:
         names.setdefault(r.iso3, r.state)
@@ -284,6 +294,7 @@ def _load(case: Case) -> MembershipData:
         progress=tuple(p for p, _ in progress),
         sources=sources,
         state_names=names,
+        verified_to=min(basis) if basis else None,
     )
 
 

@@ -108,6 +108,9 @@ class Outcome:
     flip: FlipSet | None = None
     recognizers: int = 0
     names: dict[str, str] = field(default_factory=dict)
+    #: the day the data (members, rules, recognitions, stances) were checked up to, and whether ``date`` is later
+    data_verified_to: str | None = None
+    projection: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -343,6 +346,8 @@ def _compute_outcome(case: Case, body_id: str, d: dt.date, scenario: Scenario | 
         veto,
         blocking,
         recognizers=w.recognizer_count(),
+        data_verified_to=w.data.verified_to.isoformat() if w.data.verified_to else None,
+        projection=w.data.is_projection(d),
     )
     if detail and modelled:
         o.pivotal = _pivotal(modelled, passed)

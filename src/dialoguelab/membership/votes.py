@@ -384,6 +384,9 @@ class AdmissionResult:
     class_probabilities: dict[str, tuple[float, float, float, float]]
     basis: str = METHOD_VOTE_MODEL
     label: str = ""
+    #: the day the data were checked up to, and whether ``date`` is later (the answer is then a projection)
+    data_verified_to: str | None = None
+    projection: bool = False
 
 
 def _required_at(rule: Rule, expected: dict[str, float], n: int) -> int | None:
@@ -489,6 +492,8 @@ def _compute_admission(
         {k: (float(v[0]), float(v[1]), float(v[2]), float(v[3])) for k, v in probs.items()},
         basis,
         "; ".join(labels) if labels else LABEL_NOT_MODELLED,
+        w.data.verified_to.isoformat() if w.data.verified_to else None,
+        w.data.is_projection(on),
     )
 
 

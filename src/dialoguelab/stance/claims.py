@@ -2,7 +2,8 @@
 
 This module reads and validates the file; :mod:`dialoguelab.stance.findings` holds the checks and
 evaluates them. A check is registered by name with :func:`register_check`; ``findings.yaml`` names one
-per finding, with its parameters.
+per finding, with its parameters, and may set parameters shared by every finding under ``defaults``
+(the case's names: the bloc whose acts are read, the state whose votes are tested).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ class NamedPeriod:
 
 
 FINDINGS_FILE = "findings.yaml"
-STATUSES = ("supported", "contested", "not computable")
+#: A check's verdicts: the claim holds; it holds where it can be computed but a part of it cannot (the
+#: reason names that part); the computation disagrees; the case holds too little evidence to compute it.
+STATUSES = ("supported", "partly supported", "contested", "not computable")
 _ID = r"^[a-z0-9][a-z0-9_.\-]*$"
 
 
@@ -79,6 +82,9 @@ class FindingSpec(BaseModel):
     conclusion: Locator | None = None
     evidence: list[str] = Field(min_length=3)
     sources: list[str] = Field(default_factory=list)
+    passages: list[Locator] = Field(
+        default_factory=list, description="the paper's passages the claim rests on, beyond its events"
+    )
     check: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
     note: str | None = None
@@ -87,6 +93,7 @@ class FindingSpec(BaseModel):
 class _File(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    defaults: dict[str, Any] = Field(default_factory=dict)
     periods: list[PeriodSpec] = Field(default_factory=list)
     findings: list[FindingSpec] = Field(min_length=1)
 
@@ -97,6 +104,7 @@ class FindingsFile:
 
     periods: tuple[NamedPeriod, ...]
     findings: tuple[FindingSpec, ...]
+    defaults: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -206,15 +214,26 @@ def _parse(case: Case, path: Path, problems: list[Problem]) -> FindingsFile | No
                         f"unknown source id {s!r}: add it to sources.yaml",
                     )
                 )
-        if f.check is not None and f.check not in CHECKS:
-            problems.append(
-                Problem(
-                    FINDINGS_FILE,
-                    line,
-                    f"{where}.check",
-                    f"unknown check {f.check!r}: one of {', '.join(sorted(CHECKS))}",
+        named = [(f"{where}.check", f.check)] if f.check is not None else []
+        for k, part in enumerate(f.params.get("parts") or []):
+            if not isinstance(part, dict) or "id" not in part or "check" not in part:
+                problems.append(
+                    Problem(
+                        FINDINGS_FILE, line, f"{where}.params.parts[{k}]", "a part needs `id`, `check` and `params`"
+                    )
                 )
-            )
+                continue
+            named.append((f"{where}.params.parts.{part['id']}.check", part["check"]))
+        for field_name, check in named:
+            if check not in CHECKS:
+                problems.append(
+                    Problem(
+                        FINDINGS_FILE,
+                        line,
+                        field_name,
+                        f"unknown check {check!r}: one of {', '.join(sorted(CHECKS))}",
+                    )
+                )
     for p in spec.periods:
         if p.end < p.start:
             problems.append(
@@ -232,27 +251,35 @@ def _parse(case: Case, path: Path, problems: list[Problem]) -> FindingsFile | No
             locs.append((f"findings.{f.id}.locator", f.locator))
             if f.conclusion is not None:
                 locs.append((f"findings.{f.id}.conclusion", f.conclusion))
-            claimed = f.params.get("claimed_locator")
-            if isinstance(claimed, dict):
+            locs += [(f"findings.{f.id}.passages[{k}]", lc) for k, lc in enumerate(f.passages)]
+            for where, raw in _param_locators(f.params, f"findings.{f.id}.params"):
                 try:
-                    locs.append((f"findings.{f.id}.params.claimed_locator", Locator.model_validate(claimed)))
+                    locs.append((where, Locator.model_validate(raw)))
                 except ValidationError:
-                    problems.append(
-                        Problem(
-                            FINDINGS_FILE,
-                            line,
-                            f"findings.{f.id}.params.claimed_locator",
-                            "a locator needs `line` and `anchor`",
-                        )
-                    )
+                    problems.append(Problem(FINDINGS_FILE, line, where, "a locator needs `line` and `anchor`"))
         for where, lc in locs:
             reason = paper.check(lc)
             if reason:
                 problems.append(Problem(FINDINGS_FILE, line, where, reason))
-    periods = tuple(
-        NamedPeriod(p.id, p.label, p.start, p.end, p.locator.line, p.locator.anchor) for p in spec.periods
-    )
-    return FindingsFile(periods, tuple(sorted(spec.findings, key=lambda f: f.number)))
+    periods = tuple(NamedPeriod(p.id, p.label, p.start, p.end, p.locator.line, p.locator.anchor) for p in spec.periods)
+    return FindingsFile(periods, tuple(sorted(spec.findings, key=lambda f: f.number)), dict(spec.defaults))
+
+
+def _param_locators(value: Any, where: str) -> list[tuple[str, Any]]:
+    """Every locator inside a check's parameters: a mapping under a key ``locator`` or ``*_locator``."""
+    out: list[tuple[str, Any]] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            here = f"{where}.{k}"
+            if (k == "locator" or str(k).endswith("_locator")) and isinstance(v, dict):
+                out.append((here, v))
+            else:
+                out += _param_locators(v, here)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            label = v.get("id") if isinstance(v, dict) and "id" in v else i
+            out += _param_locators(v, f"{where}[{label}]")
+    return out
 
 
 def _load(case: Case) -> FindingsFile:
@@ -284,5 +311,3 @@ def load_findings_file(case: Case) -> FindingsFile:
         With every located problem.
     """
     return case.part(PART)
-
-

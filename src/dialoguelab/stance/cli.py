@@ -16,7 +16,12 @@ from dialoguelab.clikit import CaseOpt, JsonOpt, fail, load
 from dialoguelab.errors import DialoguelabError
 from dialoguelab.output import console, emit_json, emit_table
 
-_STATUS_STYLE = {"supported": "bold green", "contested": "bold yellow", "not computable": "bold blue"}
+_STATUS_STYLE = {
+    "supported": "bold green",
+    "partly supported": "bold cyan",
+    "contested": "bold yellow",
+    "not computable": "bold blue",
+}
 
 
 _fail = fail
@@ -137,22 +142,31 @@ def register(app: typer.Typer) -> None:
                 help="Use only events dated from these bases (paper, context, footnote, outside; comma-separated).",
             ),
         ] = None,
+        scenario: Annotated[
+            Path | None,
+            typer.Option("--scenario", help="Membership scenario YAML: the membership checks read its world."),
+        ] = None,
         as_json: JsonOpt = False,
     ) -> None:
         """The paper's eight findings: each with its status, its figure and its evidence with sources.
 
-        Status: supported, contested or not computable (see docs/stance-and-findings.md).
+        Status: supported, partly supported, contested or not computable (see docs/stance-and-findings.md).
 
         Examples:
           [bold]dialoguelab findings[/bold]
           [bold]dialoguelab findings --number 8 --json[/bold]
           [bold]dialoguelab findings --date-basis paper,context,footnote[/bold]   (the paper's own dates only)
+          [bold]dialoguelab findings -n 8 --scenario russia-recognises.yaml[/bold]   (a membership scenario file)
         """
+        from dialoguelab.membership.scenarios import load_scenario
         from dialoguelab.stance.findings import evaluate_findings
 
         c = _load(case)
         try:
-            results = evaluate_findings(c, only=list(number) if number else None, date_basis=date_basis)
+            sc = load_scenario(scenario) if scenario else None
+            results = evaluate_findings(
+                c, only=list(number) if number else None, date_basis=date_basis, scenario=sc
+            )
         except DialoguelabError as exc:
             _fail(str(exc))
         if as_json:
@@ -193,6 +207,12 @@ def _print_finding(r: Any) -> None:
     if r.figure is not None:
         console.print(f"   Figure: {r.figure.label}: {r.figure.text}", highlight=False, markup=False)
     console.print(f"   Why: {r.reason}", highlight=False, markup=False)
+    if r.scenario:
+        console.print(f"   Scenario: {r.scenario}", highlight=False, markup=False)
+    for p in r.details.get("parts", []):
+        console.print(f"     [{p['status']}] {p['label']}", highlight=False, markup=False)
+    for u in r.details.get("untestable", []):
+        console.print(f"     [untestable] {u.get('label', u.get('id'))}", highlight=False, markup=False)
     console.print(f"   Evidence ({len(r.evidence)} events):", highlight=False)
     for e in r.evidence:
         console.print(

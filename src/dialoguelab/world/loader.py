@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dialoguelab.case.files import Located, read_csv_records, read_yaml_list, validate_records
+from dialoguelab.case.dates import PartialDate
+from dialoguelab.case.files import Located, read_csv_records, read_yaml_list, read_yaml_mapping, validate_records
 from dialoguelab.case.schema import Source
 from dialoguelab.errors import CaseValidationError, Problem, UnknownIdError
 from dialoguelab.world.schema import BodySpec, MemberRow, RollCall, RollCallVote
 
 WORLD_DIR = Path(__file__).resolve().parent / "data"
-FILES = ("organizations.yaml", "members.csv", "rollcalls.csv", "sources.yaml")
+FILES = ("organizations.yaml", "members.csv", "rollcalls.csv", "sources.yaml", "verified.yaml")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class WorldData:
     content_hash: str
     #: where each body and roll call was read (file shown, line), for located messages
     lines: dict[str, tuple[str, int]] = field(default_factory=dict, compare=False, repr=False)
+    #: dataset (members, organizations, rollcalls) → the day it was checked up to (``verified.yaml``)
+    verified_to: dict[str, PartialDate] = field(default_factory=dict, compare=False)
 
     def body(self, name: str) -> BodySpec:
         """Find a body by id, name or alias (case-insensitive)."""
@@ -159,7 +162,31 @@ def _read(override: Path | None, problems: list[Problem]) -> dict[str, Any]:
             for p in sorted(rc_dir.glob("*.csv")):
                 rows = validate_records(read_csv_records(p, problems, root), RollCallVote, problems)
                 votes[p.stem] = (rows, str(p.relative_to(root)))
-    return {"bodies": bodies, "rollcalls": rollcalls, "sources": sources, "members": members, "votes": votes}
+    verified: dict[str, PartialDate] = {}
+    for folder, root in ((WORLD_DIR, WORLD_DIR.parent.parent), (override, override.parent if override else None)):
+        if folder is None or root is None or not (folder / "verified.yaml").is_file():
+            continue
+        rec = read_yaml_mapping(folder / "verified.yaml", problems, root)
+        for key, value in (rec.data if rec is not None and isinstance(rec.data, dict) else {}).items():
+            try:
+                verified[str(key)] = PartialDate.parse(str(value))
+            except ValueError as exc:
+                problems.append(
+                    Problem(
+                        rec.file if rec else "verified.yaml",
+                        rec.line_of(str(key)) if rec else 0,
+                        str(key),
+                        f"{exc}: write YYYY-MM-DD",
+                    )
+                )
+    return {
+        "bodies": bodies,
+        "rollcalls": rollcalls,
+        "sources": sources,
+        "members": members,
+        "votes": votes,
+        "verified": verified,
+    }
 
 
 def _cross_check(t: dict[str, Any], problems: list[Problem]) -> None:
@@ -271,6 +298,7 @@ def _build(override: Path | None) -> tuple[WorldData | None, list[Problem]]:
         state_names=names,
         content_hash="",
         lines=lines,
+        verified_to=t["verified"],
     )
     return data, problems
 
