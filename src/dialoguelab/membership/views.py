@@ -535,7 +535,9 @@ def body_headlines(
         ``veto_players``, ``rule``, ``citations``), plus ``short`` (stages lacking their majority, with
         ``more_yes_needed``), ``why`` (the outcome in one sentence), ``probability``, ``probability_basis``
         (``vote_model``, ``declared_positions``, ``mixed``), ``probability_label``, ``member_since`` (when
-        the applicant already belongs to the body, else ``None``) and ``scenario``.
+        the applicant already belongs to the body, else ``None``), ``scenario``, ``data_verified_to`` (the
+        day the data were checked up to) and ``projection`` (whether the day is later, so that the answer
+        assumes nothing changed since).
 
     Examples
     --------
@@ -570,6 +572,8 @@ def body_headlines(
                 "probability_label": p.label if calibrated else uncalibrated_label(p.label),
                 "member_since": (member.get("joined") or "date not recorded") if member else None,
                 "scenario": scenario.name if scenario else None,
+                "data_verified_to": o.data_verified_to,
+                "projection": o.projection,
             }
         )
     return out
