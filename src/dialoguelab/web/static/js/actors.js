@@ -61,17 +61,20 @@
   var labelled = net.nodes.slice().sort(function (a, b) {
     return (degree[b.id] || 0) - (degree[a.id] || 0) || b.events - a.events;
   }).slice(0, MAX_LABELS);
-  // obstacles: the dots of the labelled actors, then each label as it is placed
-  var boxes = labelled.map(function (d) {
+  // obstacles: every dot (so that a label never sits on another actor's dot) and each label as it is placed
+  var dotBox = function (d) {
     var r = size(d) / 2 + 1, cx = px(d.x), cy = py(d.y);
     return { x0: cx - r, x1: cx + r, y0: cy - r, y1: cy + r };
-  });
+  };
+  var isLabelled = {};
+  labelled.forEach(function (d) { isLabelled[d.id] = true; });
+  var dots = net.nodes.map(function (d) { return { box: dotBox(d), own: d.id }; });
+  var labels = [];
   var annotations = [];
-  labelled.forEach(function (d) {
+  var place = function (d, strict) {
     var w = ctx.measureText(d.name).width + 6, h = FONT + 5, r = size(d) / 2;
     var cx = px(d.x), cy = py(d.y);
-    var found = null;
-    for (var ring = 0; ring < 6 && !found; ring++) {
+    for (var ring = 0; ring < 6; ring++) {
       var gap = 4 + ring * 14;
       var cands = [[0, -(r + gap + h / 2)], [0, r + gap + h / 2], [r + gap + w / 2, 0], [-(r + gap + w / 2), 0],
         [r + gap + w / 2, -(r + gap + h / 2)], [-(r + gap + w / 2), -(r + gap + h / 2)],
@@ -80,17 +83,22 @@
         var bx = cx + cands[k][0], by = cy + cands[k][1];
         var box = { x0: bx - w / 2, x1: bx + w / 2, y0: by - h / 2, y1: by + h / 2 };
         if (box.x0 < 0 || box.x1 > W || box.y0 < 0 || box.y1 > H) { continue; }
-        if (boxes.some(function (b) { return overlaps(b, box); })) { continue; }
-        found = { dx: cands[k][0], dy: cands[k][1], box: box, ring: ring };
-        break;
+        if (labels.some(function (b) { return overlaps(b, box); })) { continue; }
+        // strict: no dot under the label; relaxed: only the labelled actors' dots
+        if (dots.some(function (o) { return (strict || isLabelled[o.own]) && overlaps(o.box, box); })) { continue; }
+        return { dx: cands[k][0], dy: cands[k][1], box: box, ring: ring, r: r };
       }
     }
+    return null;
+  };
+  labelled.forEach(function (d) {
+    var found = place(d, true) || place(d, false);
     if (!found) { return; }  // no free place near the dot: the name stays on hover only
-    boxes.push(found.box);
+    labels.push(found.box);
     annotations.push({ x: d.x, y: d.y, xref: "x", yref: "y", text: d.name, showarrow: found.ring > 0,
       ax: found.dx, ay: found.dy, axref: "pixel", ayref: "pixel", xshift: found.ring > 0 ? 0 : found.dx,
       yshift: found.ring > 0 ? 0 : -found.dy, arrowhead: 0, arrowwidth: 0.6, arrowcolor: "#8a94a0",
-      standoff: r, font: { size: FONT, color: "#1b1f24" }, bgcolor: "rgba(255,255,255,0.8)", borderpad: 1,
+      standoff: found.r, font: { size: FONT, color: "#1b1f24" }, bgcolor: "rgba(255,255,255,0.8)", borderpad: 1,
       captureevents: false });
   });
 
