@@ -28,7 +28,10 @@ def render() -> str:
         "# CLI reference",
         "",
         "Generated from each command's `--help` by `python scripts/cli_reference.py`; do not edit by hand.",
-        "Every command that prints a table also takes `--json` (and most `--csv`/`--parquet`), and `--case DIR`.",
+        "Every command that lists rows takes `--json` and `--csv` (most also `--parquet`; one at a time),",
+        "and every command that reads a case takes `--case DIR`.",
+        "Tables fit the terminal's width (`$COLUMNS`, else the terminal's, else 80): the most useful columns",
+        "first, more as the width allows, words and ids never cut; `--json` and `--csv` carry every field.",
         "",
     ]
     for name in sorted(group.commands):  # type: ignore[attr-defined]

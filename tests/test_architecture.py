@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, int]] = [
     ("dialoguelab.errors", 0),
     ("dialoguelab.cachedir", 0),
     ("dialoguelab.jsonable", 0),
+    ("dialoguelab.lazy", 0),
     ("dialoguelab.fsutil", 0),
     ("dialoguelab.case.dates", 0),
     ("dialoguelab.case.schema", 0),
@@ -51,6 +52,7 @@ LAYERS: list[tuple[str, int]] = [
     ("dialoguelab.api", 6),
     ("dialoguelab.output", 6),
     ("dialoguelab.clikit", 6),
+    ("dialoguelab.export", 6),
     # 7: front ends
     ("dialoguelab.web", 7),
     ("dialoguelab.cli", 7),

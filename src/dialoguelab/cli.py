@@ -2,6 +2,10 @@
 
 Each command loads the case, calls one library function and prints its result. Library errors
 are printed as ``Error: …`` with exit code 1 (2 for usage errors, as Typer does).
+
+Building the app imports each area's ``cli`` module but no engine: the packages re-export lazily
+(:mod:`dialoguelab.lazy`) and commands import the library inside their bodies, so ``--help`` and
+``--version`` load only Typer, Rich and the CLI modules (``tests/test_cli.py`` checks it).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ case_option = CaseOpt
 
 def _version(value: bool) -> None:
     if value:
-        console.print(f"dialoguelab {__version__}")
+        console().print(f"dialoguelab {__version__}", markup=False)
         raise typer.Exit()
 
 
@@ -71,8 +75,8 @@ def main() -> None:
     try:
         app()
     except CaseValidationError as exc:
-        err_console.print(f"Error: {exc}", highlight=False, markup=False)
+        err_console().print(f"Error: {exc}", highlight=False, markup=False)
         sys.exit(1)
     except DialoguelabError as exc:
-        err_console.print(f"Error: {exc}", highlight=False, markup=False)
+        err_console().print(f"Error: {exc}", highlight=False, markup=False)
         sys.exit(1)

@@ -2,6 +2,9 @@
 
 The main CLI (:mod:`dialoguelab.cli`) and each area's ``cli.py`` import these, so that an error
 looks the same from every command: ``Error: <message>`` on stderr, exit code 1.
+
+Nothing here imports the case loader, pandas or numpy at import time: ``dialoguelab --help`` loads
+only Typer, Rich and the CLI modules. Commands import what they use inside their bodies.
 """
 
 from __future__ import annotations
@@ -22,14 +25,16 @@ __all__ = [
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.markup import escape
 
-from dialoguelab.case import Case, load_case
 from dialoguelab.errors import DialoguelabError
 from dialoguelab.output import err_console
+
+if TYPE_CHECKING:
+    from dialoguelab.case import Case
 
 T = TypeVar("T")
 
@@ -42,11 +47,11 @@ ParquetOpt = Annotated[Path | None, typer.Option("--parquet", help="Write the ta
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``Error: message`` on stderr (markup-safe: ``[field]`` names survive) and exit with ``code``."""
-    err_console.print(f"[bold red]Error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True)
+    err_console().print(f"[bold red]Error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
-def one_format(as_json: bool, as_csv: bool, parquet: Path | None) -> None:
+def one_format(as_json: bool, as_csv: bool, parquet: Path | None = None) -> None:
     """Refuse conflicting output options before any work (exit code 2, as for usage errors)."""
     if sum([as_json, as_csv, parquet is not None]) > 1:
         fail("Use just one of --json, --csv or --parquet.", 2)
@@ -62,6 +67,8 @@ def run_or_exit(fn: Callable[[], T]) -> T:
 
 def load(case: Path | str | None) -> Case:
     """Load a case (a folder or an installed case's name) for a command; library errors exit cleanly."""
+    from dialoguelab.case import load_case
+
     return run_or_exit(lambda: load_case(str(case) if case is not None else None))
 
 

@@ -31,7 +31,8 @@ from dialoguelab.case import Case
 from dialoguelab.errors import DialoguelabError, InvalidParameterError
 from dialoguelab.fsutil import atomic_write
 from dialoguelab.jsonable import to_jsonable
-from dialoguelab.membership.views import OUTCOME_TITLE, PROBABILITY_TITLE, outcome_word, percent
+from dialoguelab.membership.views import OUTCOME_TITLE, PROBABILITY_TITLE, outcome_word
+from dialoguelab.output import percent
 
 REPORT_FILE = "report.html"
 TEMPLATES_DIR = Path(__file__).parent / "report_templates"

@@ -113,3 +113,19 @@ def test_detection_parameters_are_validated(kwargs, match) -> None:
     args = {"years": [2000, 2001, 2002, 2003], "values": [1.0, 1.0, 5.0, 5.0]} | kwargs
     with pytest.raises(InvalidParameterError, match=match):
         detect_changepoints(**args)
+
+
+def test_change_points_of_the_built_in_case_in_a_fresh_process() -> None:
+    """The named periods come from findings.yaml, whose checks are registered by the findings module: a
+    process that imports only the change points (as `dialoguelab changepoints` does) must still read it."""
+    import subprocess
+    import sys
+
+    code = (
+        "from dialoguelab.case import load_case\n"
+        "from dialoguelab.stance.changepoints import changepoints\n"
+        "print(len(changepoints(load_case())['periods']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip()) >= 5

@@ -392,7 +392,8 @@ def test_membership_what_if_toggle(page, case):
 
 @pytest.mark.parametrize("case_id", CASES)
 def test_membership_headline_gives_two_named_answers(page, case_id):
-    from dialoguelab.membership.views import body_headlines, percent
+    from dialoguelab.membership.views import body_headlines
+    from dialoguelab.output import percent
 
     un = next(b for b in body_headlines(load_case(case_id)) if b["body"] == "un")
     page.goto(f"/membership?case={case_id}&body=un", wait_until="networkidle")

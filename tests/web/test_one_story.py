@@ -22,10 +22,10 @@ from dialoguelab.membership.views import (
     PROBABILITY_TITLE,
     body_headlines,
     outcome_word,
-    percent,
     probability_condition,
     toggle_effects,
 )
+from dialoguelab.output import percent
 
 CASES = ["kosovo", "palestine"]
 

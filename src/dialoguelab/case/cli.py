@@ -13,10 +13,9 @@ from typing import Annotated
 
 import typer
 
-from dialoguelab.case import check_case
-from dialoguelab.clikit import CASE_HELP, JsonOpt, fail
+from dialoguelab.clikit import CASE_HELP, JsonOpt, fail, one_format
 from dialoguelab.errors import DialoguelabError
-from dialoguelab.output import console, emit_json, err_console
+from dialoguelab.output import emit_csv, emit_json, stderr, stdout
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +41,7 @@ def register(app: typer.Typer) -> None:
                 (out / f"{name}.schema.json").write_text(json.dumps(sch, indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
             fail(f"cannot write to {out}: {exc.strerror or exc}")
-        console.print(f"wrote {len(schemas)} schema files to {out}")
+        stdout.print(f"wrote {len(schemas)} schema files to {out}", markup=False)
 
 
     @app.command()
@@ -52,6 +51,9 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--paper", help="The paper's text file, to verify locators.")
         ] = None,
         as_json: JsonOpt = False,
+        as_csv: Annotated[
+            bool, typer.Option("--csv", help="Print the problems as CSV (file, line, field, message).")
+        ] = False,
     ) -> None:
         """Validate every file and cross-reference of a case folder; exit 1 if anything is wrong.
 
@@ -59,6 +61,9 @@ def register(app: typer.Typer) -> None:
 
         Example: [bold]dialoguelab check path/to/case[/bold]
         """
+        from dialoguelab.case import check_case
+
+        one_format(as_json, as_csv)
         try:
             report = check_case(case_dir, paper)
         except DialoguelabError as exc:
@@ -74,15 +79,17 @@ def register(app: typer.Typer) -> None:
                     "problems": [vars(p) for p in report.problems],
                 }
             )
+        elif as_csv:
+            emit_csv([vars(p) for p in report.problems], fields=["file", "line", "field", "message"])
         else:
             for p in report.problems:
-                err_console.print(str(p), highlight=False, markup=False)
+                stderr.print(str(p), highlight=False, markup=False, soft_wrap=True)
             if report.paper is None and report.paper_expected:
-                err_console.print("note: the paper's text was not found, so locators were not verified (use --paper)")
+                stderr.print("note: the paper's text was not found, so locators were not verified (use --paper)")
             if report.ok:
                 counts = ", ".join(f"{v} {k}" for k, v in report.counts.items())
-                console.print(f"OK: {report.root} — {counts}; {report.locators_checked} locators verified")
+                stdout.print(f"OK: {report.root} — {counts}; {report.locators_checked} locators verified", markup=False)
             else:
-                err_console.print(f"{len(report.problems)} problem(s) in {report.root}")
+                stderr.print(f"{len(report.problems)} problem(s) in {report.root}", markup=False)
         if not report.ok:
             raise typer.Exit(1)

@@ -10,13 +10,38 @@ __all__ = ["register"]
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from dialoguelab.clikit import CaseOpt, CsvOpt, JsonOpt, ParquetOpt, fail, load, one_format
 from dialoguelab.errors import DialoguelabError
-from dialoguelab.output import console, emit_json, emit_table
+from dialoguelab.output import Column, console, emit_json, emit_table, stderr, stdout
+
+
+def _who(row: dict[str, Any]) -> str:
+    src = ", ".join(row.get("source_actors") or [])
+    tgt = ", ".join(row.get("target_actors") or [])
+    return f"{src} → {tgt}" if tgt else src
+
+
+#: an event per row: date and type stacked, the id above its summary (whole at 80 columns), then
+#: who acted on whom, the footnotes and the citations as the width allows
+EVENT_COLUMNS = [
+    Column("type", header="date/type", above="date"),
+    Column("summary", header="event", above="id", min_width=30),
+    Column("source_actors", header="source → target", kind="ids", priority=1, value=_who),
+    Column("footnotes", header="fn", priority=2),
+    Column("citations", header="citations", kind="ids", priority=3),
+]
+QUOTATION_COLUMNS = [
+    Column("date", kind="id"),
+    Column("text", header="quotation", above="id", min_width=30),
+    Column("speaker_name", header="speaker", priority=1),
+    Column("citations", kind="ids", priority=2),
+    Column("context", priority=3),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -24,23 +49,31 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def summary(case: CaseOpt = None, as_json: JsonOpt = False) -> None:
-        """The case at a glance: counts, span of the events, footnote status.
+        """The case at a glance: counts, span of the events, footnote status, the positions it offers.
 
         Example: [bold]dialoguelab summary --json[/bold]
         """
         from dialoguelab.evidence import case_summary
 
-        s = case_summary(load(case))
+        c = load(case)
+        s = case_summary(c)
         if as_json:
             emit_json(s)
             return
-        console.print(f"[bold]{s['title']}[/bold]  ({s['id']})")
+        out = console()
+        out.print(f"[bold]{escape(s['title'])}[/bold]  ({escape(s['id'])})")
         if s["description"]:
-            console.print(s["description"])
-        console.print(", ".join(f"{v} {k}" for k, v in s["counts"].items()))
-        console.print(f"events from {s['first_event']} to {s['last_event']}; footnotes: {s['footnote_status']}")
-        console.print("event dates from: " + ", ".join(f"{k} {v}" for k, v in s["date_basis"].items()))
-        console.print("data checked up to: " + ", ".join(f"{k} {v}" for k, v in s["verified_to"].items()))
+            out.print(s["description"], markup=False)
+        out.print(", ".join(f"{v} {k}" for k, v in s["counts"].items()), markup=False)
+        out.print(f"events from {s['first_event']} to {s['last_event']}", markup=False)
+        status = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in s["footnote_status"].items())
+        out.print(f"footnotes: {status or 'none'}", markup=False)
+        out.print("event dates from: " + ", ".join(f"{k} {v}" for k, v in s["date_basis"].items()), markup=False)
+        if s.get("verified_to"):
+            out.print("data checked up to: " + ", ".join(f"{k} {v}" for k, v in s["verified_to"].items()), markup=False)
+        if c.meta.applicant is not None:
+            positions = "; ".join(f"{k}: {v}" for k, v in c.positions().items())
+            out.print(f"positions (--position): {positions}", markup=False)
 
 
     @app.command()
@@ -100,13 +133,7 @@ def register(app: typer.Typer) -> None:
                 r["sources"] = [by_id[s].model_dump(mode="json", exclude_none=True) for s in r["citations"]]
             emit_json(rows)
             return
-        emit_table(
-            df,
-            title="Timeline",
-            as_csv=as_csv,
-            parquet=parquet,
-            columns=["date", "type", "source_actors", "target_actors", "summary", "citations"],
-        )
+        emit_table(df, title="Timeline", as_csv=as_csv, parquet=parquet, columns=EVENT_COLUMNS)
 
 
     @app.command()
@@ -130,13 +157,16 @@ def register(app: typer.Typer) -> None:
             emit_json(p)
             return
         a = p["actor"]
-        console.print(f"[bold]{a['name']}[/bold] ({a['id']}, {a['type']}) aliases: {', '.join(a.get('aliases', []))}")
+        out = console()
+        out.print(f"[bold]{escape(a['name'])}[/bold] ({escape(a['id'])}, {a['type']})")
+        if a.get("aliases"):
+            out.print(f"aliases: {', '.join(a['aliases'])}", markup=False)
         for r in p["roles"]:
             org, start, end = r.get("organization", ""), r.get("start", "?"), r.get("end", "")
-            console.print(f"  role: {r['title']} ({org}) {start} – {end}")
-        emit_table(p["events"], title="Events", columns=["date", "type", "source_actors", "target_actors", "summary"])
+            out.print(f"  role: {r['title']} ({org}) {start} – {end}", markup=False)
+        emit_table(p["events"], title="Events", columns=EVENT_COLUMNS)
         if len(p["quotations"]):
-            emit_table(p["quotations"], title="Quotations", columns=["date", "speaker", "text", "citations"])
+            emit_table(p["quotations"], title="Quotations", columns=QUOTATION_COLUMNS)
         emit_table(p["co_actors"].head(15), title="Co-occurring actors")
 
 
@@ -159,7 +189,23 @@ def register(app: typer.Typer) -> None:
             df = actors_table(load(case), actor_type=actor_type)
         except DialoguelabError as exc:
             fail(str(exc))
-        emit_table(df, title="Actors", as_json=as_json, as_csv=as_csv, parquet=parquet)
+        emit_table(
+            df,
+            title="Actors",
+            as_json=as_json,
+            as_csv=as_csv,
+            parquet=parquet,
+            columns=[
+                Column("id", kind="id"),
+                Column("name"),
+                Column("type", priority=1),
+                Column("events", priority=1),
+                Column("iso3", header="ISO", priority=2),
+                Column("quotations", header="quot.", priority=2),
+                Column("aliases", priority=3, min_width=20),
+                Column("affiliation", priority=4),
+            ],
+        )
 
 
     @app.command()
@@ -188,7 +234,7 @@ def register(app: typer.Typer) -> None:
             as_json=as_json,
             as_csv=as_csv,
             parquet=parquet,
-            columns=["date", "speaker_name", "text", "citations"],
+            columns=QUOTATION_COLUMNS,
         )
 
 
@@ -218,35 +264,79 @@ def register(app: typer.Typer) -> None:
             as_json=as_json,
             as_csv=as_csv,
             parquet=parquet,
-            columns=["id", "status", "text", "n_events", "events"],
+            columns=[
+                Column("status", kind="id"),
+                Column("text", header="source", above="id", min_width=30),
+                Column("n_events", header="events", kind="int", priority=1),
+                Column("kind", priority=2),
+                Column("urls", header="URLs", priority=3),
+                Column("events", header="event ids", kind="ids", priority=4),
+            ],
         )
 
 
     @app.command()
     def export(
-        out: Annotated[Path, typer.Argument(help="Folder to write into (must be empty or new).")],
+        out: Annotated[Path, typer.Argument(help="Folder to write into (must be new or empty, unless --force).")],
         case: CaseOpt = None,
         formats: Annotated[
             str, typer.Option("--formats", help="Comma-separated: csv,parquet,json.")
         ] = "csv,parquet,json",
-        overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace a non-empty folder.")] = False,
+        force: Annotated[bool, typer.Option("--force", help="Replace the folder if it holds files.")] = False,
+        on: Annotated[
+            str | None, typer.Option("--on", help="Day of the recognitions and body outcomes (default today).")
+        ] = None,
+        position: Annotated[
+            str | None,
+            typer.Option("--position", help="Whose reading of disputed withdrawals (default the applicant's)."),
+        ] = None,
+        evidence_only: Annotated[
+            bool, typer.Option("--evidence-only", help="Only the evidence tables and the network (no engines).")
+        ] = False,
     ) -> None:
-        """Export the whole case as CSV, Parquet and JSON tables, and the actor network as GraphML.
+        """Export the case and what the engines make of it as tables (CSV, Parquet, JSON).
 
-        Example: [bold]dialoguelab export out/kosovo --formats csv,json[/bold]
+        The evidence tables, the actor network (GraphML), recognitions, the applicant's memberships,
+        body outcomes on a day, roll calls, the findings with their statuses and the stance series.
+
+        The folder appears only when every file is written: a failed export leaves nothing behind.
+
+        Examples:
+          [bold]dialoguelab export out/case --formats csv,json[/bold]
+          [bold]dialoguelab export out/case --on 2024-06-01 --force[/bold]
         """
-        from dialoguelab.evidence import export_case
+        from dialoguelab.evidence.export import ExportTargetExistsError, check_export_target, parse_formats
 
-        c = load(case)
+        try:  # usage errors before any work
+            chosen = parse_formats(formats)
+        except DialoguelabError as exc:
+            fail(str(exc), 2)
         try:
-            paths = export_case(
-                c, out, formats=tuple(f.strip() for f in formats.split(",") if f.strip()), overwrite=overwrite
-            )
+            check_export_target(out, force)
+        except ExportTargetExistsError:
+            fail(f"{out} exists and is not empty: choose another folder, or pass --force to replace it.")
+        except DialoguelabError as exc:
+            fail(str(exc))
+        c = load(case)
+        skipped: dict[str, str] = {}
+        try:
+            if evidence_only:
+                from dialoguelab.evidence import export_case
+
+                files = export_case(c, out, formats=chosen, overwrite=force)
+            else:
+                from dialoguelab.export import export_all
+
+                res = export_all(c, out, formats=chosen, overwrite=force, on=on, position=position)
+                files, skipped = res.files, res.skipped
         except DialoguelabError as exc:
             fail(str(exc))
         except OSError as exc:
             fail(f"cannot write to {out}: {exc.strerror or exc}")
-        console.print(f"wrote {len(paths)} files to {out}")
+        tables = sorted({f.stem for f in files if f.suffix != ".graphml"})
+        stdout.print(f"wrote {len(files)} files ({len(tables)} tables × {', '.join(chosen)}) to {out}", markup=False)
+        for name, why in skipped.items():
+            stderr.print(f"note: {name} left out: {why}", markup=False)
 
 
     @app.command()
@@ -258,4 +348,4 @@ def register(app: typer.Typer) -> None:
         from dialoguelab.store import build_store
 
         c = load(case)
-        console.print(str(build_store(c, force=force)))
+        console().print(str(build_store(c, force=force)), markup=False, soft_wrap=True)

@@ -10,15 +10,31 @@ __all__ = ["register"]
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from dialoguelab.clikit import CASE_HELP, load
+from dialoguelab.clikit import CASE_HELP, load, one_format
 from dialoguelab.errors import DialoguelabError
-from dialoguelab.forecast.api import ForecastReport, forecast_issue, list_forecast_issues
+from dialoguelab.output import Column, console, emit_table
+
+if TYPE_CHECKING:
+    from dialoguelab.forecast.api import ForecastReport
+
+_ISSUE_COLUMNS = [
+    Column("id", kind="id"),
+    Column("title", min_width=24),
+    Column("actors", kind="int", value=lambda r: len(r["actors"])),
+    Column(
+        "threshold",
+        kind="id",
+        priority=1,
+        value=lambda r: "" if r["threshold"] is None else f"{r['threshold']['direction']} {r['threshold']['value']:g}",
+    ),
+    Column("question", priority=2, min_width=30),
+]
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -114,11 +130,16 @@ def register(app: typer.Typer) -> None:
     def forecast_issues_cmd(
         case: Path | None = typer.Option(None, "--case", help=CASE_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
+        parquet: Path | None = typer.Option(None, "--parquet", help="Write the table to this Parquet file."),
     ) -> None:
         """List the negotiation issues of a case that `forecast` can run.
 
         Example: dialoguelab forecast-issues --json
         """
+        from dialoguelab.forecast.api import list_forecast_issues
+
+        one_format(as_json, as_csv, parquet)
         try:
             issues = list_forecast_issues(load(case))
         except DialoguelabError as exc:
@@ -126,18 +147,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps(issues, indent=2, ensure_ascii=False))
             return
-        table = Table(title="Negotiation issues")
-        for col in ("id", "title", "actors", "threshold"):
-            table.add_column(col)
-        for i in issues:
-            thr = i["threshold"]
-            table.add_row(
-                i["id"],
-                i["title"],
-                str(len(i["actors"])),
-                "" if thr is None else f"{thr['direction']} {thr['value']:g}",
-            )
-        Console().print(table)
+        emit_table(issues, title="Negotiation issues", as_csv=as_csv, parquet=parquet, columns=_ISSUE_COLUMNS)
 
     @app.command("forecast")
     def forecast_cmd(
@@ -173,6 +183,8 @@ def register(app: typer.Typer) -> None:
         Example: dialoguelab forecast un-membership --runs 500 --seed 1 --scenario \
         src/dialoguelab/cases/kosovo/forecast/scenarios/russia-steps-back.yaml
         """
+        from dialoguelab.forecast.api import forecast_issue
+
         if mode not in ("replication", "corrected"):
             raise _fail(ValueError(f"--mode must be 'replication' or 'corrected', not {mode!r}"))
         try:
@@ -195,4 +207,4 @@ def register(app: typer.Typer) -> None:
             out: dict[str, Any] = rep.to_dict()
             typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
             return
-        _print_report(rep, Console())
+        _print_report(rep, console())

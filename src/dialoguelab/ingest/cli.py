@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from dialoguelab.clikit import print_json, run_or_exit
+from dialoguelab.clikit import one_format, print_json, run_or_exit
+from dialoguelab.output import Column, emit_table, stderr, stdout
 
 T = TypeVar("T")
-_out = Console(soft_wrap=True)
-_err = Console(stderr=True, soft_wrap=True)
+_out = stdout
+_err = stderr
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")]
 
 
 _run = run_or_exit
@@ -65,6 +65,7 @@ def register(app: typer.Typer) -> None:
             float, typer.Option("--max-mb", help="Refuse documents larger than this (MB).")
         ] = 20.0,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+        as_csv: CsvOpt = False,
     ) -> None:
         """Turn documents into candidate events (dates, actors, PLOVER type, footnotes, locator) for review.
 
@@ -74,6 +75,7 @@ def register(app: typer.Typer) -> None:
         """
         from dialoguelab.ingest.api import ingest
 
+        one_format(as_json, as_csv)
         if max_mb <= 0:
             _err.print("Error: --max-mb must be positive.", markup=False)
             raise typer.Exit(2)
@@ -84,28 +86,40 @@ def register(app: typer.Typer) -> None:
                 out=out,
                 workers=workers,
                 dask_address=dask,
-                progress=not as_json,
+                progress=not (as_json or as_csv),
                 max_bytes=int(max_mb * 1024 * 1024),
             )
         )
         if as_json:
             _json(summary.to_dict())
         else:
-            t = Table(title="Ingested documents")
-            for col in ("document", "pages", "footnotes", "candidates", "linked", "new actors", "seconds"):
-                t.add_column(col)
-            for r in summary.results:
-                t.add_row(
-                    Path(r.document["path"]).name,
-                    str(r.document["pages"]),
-                    str(r.document["footnotes"]),
-                    str(len(r.candidates)),
-                    str(r.stats.get("linked", 0)),
-                    str(len(r.new_actors)),
-                    f"{r.stats.get('seconds', 0):.2f}",
-                )
-            _out.print(t)
-            if summary.review_file:
+            rows = [
+                {
+                    "document": Path(r.document["path"]).name,
+                    "pages": r.document["pages"],
+                    "footnotes": r.document["footnotes"],
+                    "candidates": len(r.candidates),
+                    "linked": r.stats.get("linked", 0),
+                    "new_actors": len(r.new_actors),
+                    "seconds": float(r.stats.get("seconds", 0)),
+                }
+                for r in summary.results
+            ]
+            emit_table(
+                rows,
+                title="Ingested documents",
+                as_csv=as_csv,
+                columns=[
+                    Column("document", min_width=20),
+                    Column("candidates", kind="int"),
+                    Column("pages", kind="int", priority=1),
+                    Column("footnotes", kind="int", priority=1),
+                    Column("linked", kind="int", priority=2),
+                    Column("new_actors", header="new actors", kind="int", priority=2),
+                    Column("seconds", kind="float", priority=3),
+                ],
+            )
+            if summary.review_file and not as_csv:
                 _out.print(
                     f"review file: {summary.review_file} — next: dialoguelab review {summary.review_file}",
                     markup=False,
@@ -261,6 +275,7 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--paper", help="The annotated paper's text file.")
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        as_csv: CsvOpt = False,
     ) -> None:
         """Score ingestion of the seed paper against its hand-made annotation (dates, actors, types).
 
@@ -268,19 +283,22 @@ def register(app: typer.Typer) -> None:
         """
         from dialoguelab.ingest.api import evaluate
 
+        one_format(as_json, as_csv)
         result = _run(lambda: evaluate(annotation, paper))
         if as_json:
             _json({k: v for k, v in result.items() if k != "events"})
             return
-        t = Table(
+        rows: list[dict[str, Any]] = [{"measure": k, "value": float(v)} for k, v in result["metrics"].items()]
+        rows += [
+            {"measure": "candidates in range", "value": result["counts"]["candidates_in_range"]},
+            {"measure": "seconds (whole paper)", "value": float(result["seconds"])},
+            {"measure": "seconds per page", "value": float(result["seconds_per_page"])},
+        ]
+        emit_table(
+            rows,
             title=f"Ingestion vs annotation ({result['counts']['annotated']} events, lines "
-            f"{result['range'][0]}–{result['range'][1]})"
+            f"{result['range'][0]}–{result['range'][1]})",
+            as_csv=as_csv,
+            columns=[Column("measure"), Column("value", kind="float")],
+            count=False,
         )
-        t.add_column("measure")
-        t.add_column("value", justify="right")
-        for k, v in result["metrics"].items():
-            t.add_row(k, f"{v:.3f}")
-        t.add_row("candidates in range", str(result["counts"]["candidates_in_range"]))
-        t.add_row("seconds (whole paper)", f"{result['seconds']:.3f}")
-        t.add_row("seconds per page", f"{result['seconds_per_page']:.4f}")
-        _out.print(t)

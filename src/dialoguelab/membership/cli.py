@@ -12,17 +12,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from dialoguelab.clikit import CASE_HELP, load, print_json, run_or_exit
+from dialoguelab.clikit import CASE_HELP, load, one_format, print_json, run_or_exit
+from dialoguelab.output import Column, emit_table, item, percent, stderr, stdout
 
 T = TypeVar("T")
-_out = Console(soft_wrap=True)
-_err = Console(stderr=True)
+_out = stdout
+_err = stderr
+_item = item
 
 CaseOpt = typer.Option(None, "--case", help=CASE_HELP)
 JsonOpt = typer.Option(False, "--json", help="Print JSON instead of tables.")
+CsvOpt = typer.Option(False, "--csv", help="Print CSV instead of a table.")
+ParquetOpt = typer.Option(None, "--parquet", help="Write the table to this Parquet file.")
 PositionOpt = typer.Option(
     None,
     "--position",
@@ -36,13 +38,66 @@ _run = run_or_exit
 _json = print_json
 
 
-def _frame(df: Any, title: str) -> None:
-    t = Table(title=title)
-    for c in df.columns:
-        t.add_column(str(c))
-    for row in df.itertuples(index=False):
-        t.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row])
-    _out.print(t)
+#: how each listing prints as a table (--json, --csv and --parquet carry every field)
+_SCENARIO_COLUMNS = [
+    Column("body", kind="id"),
+    Column("baseline_probability", header="P base", kind="prob"),
+    Column("scenario_probability", header="P scenario", kind="prob"),
+    Column("baseline_passed", header="passes base", kind="bool", priority=1),
+    Column("scenario_passed", header="passes scenario", kind="bool", priority=1),
+    Column("baseline_blocking", header="blocking (base)", priority=2),
+    Column("scenario_blocking", header="blocking (scenario)", priority=2),
+    Column("probability_basis", header="basis", priority=3),
+]
+_SERIES_COLUMNS = [
+    Column("date", kind="id"),
+    Column("body", kind="id"),
+    Column("probability", header="P", kind="prob"),
+    Column("passed", header="passes", kind="bool", priority=1),
+    Column("recognizers", header="recognising", kind="int", priority=1),
+    Column("probability_basis", header="basis", priority=2),
+]
+_LEVERAGE_COLUMNS = [
+    Column("date", kind="id"),
+    Column("body", kind="id"),
+    Column("veto_player", header="veto player", kind="bool"),
+    Column("blocking", kind="bool"),
+    Column("pivotal", kind="bool"),
+    Column("passed", header="passes", kind="bool", priority=1),
+]
+#: exact fractions (--exact) are shown only whole, where they fit (else --json or --csv)
+_EXACT_COLUMNS = [
+    Column("shapley_shubik_exact", header="Shapley-Shubik (exact)", kind="id", priority=3),
+    Column("banzhaf_exact", header="Banzhaf (exact)", kind="id", priority=3),
+    Column("swings", kind="id", priority=4),
+]
+_POWER_COLUMNS = [
+    Column("member", kind="id"),
+    Column("name"),
+    Column("shapley_shubik", header="Shapley-Shubik", kind="float", digits=4),
+    Column("banzhaf", header="Banzhaf", kind="float", digits=4),
+    Column("type", priority=1),
+    Column("banzhaf_absolute", header="Banzhaf (absolute)", kind="float", priority=2, digits=4),
+    *_EXACT_COLUMNS,
+]
+_POWER_TYPE_COLUMNS = [
+    Column("type"),
+    Column("players", kind="int"),
+    Column("shapley_shubik", header="Shapley-Shubik", kind="float", digits=4),
+    Column("banzhaf", header="Banzhaf", kind="float", digits=4),
+    Column("banzhaf_absolute", header="Banzhaf (absolute)", kind="float", priority=2, digits=4),
+    *_EXACT_COLUMNS,
+]
+_RECOGNITION_COLUMNS = [
+    Column("iso3", header="ISO", kind="id"),
+    Column("state"),
+    Column("status", kind="id"),
+    Column("recognized_on", header="recognised", kind="id", priority=1),
+    Column("withdrawal_claimed_on", header="withdrawal claimed", kind="id", priority=2),
+    Column("verified", kind="bool", priority=3),
+    Column("applicant_position", header="applicant's position", priority=4),
+    Column("sources", priority=5),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -88,11 +143,11 @@ def register(app: typer.Typer) -> None:
         if as_json:
             _json(r)
             return
-        _out.print(f"[bold]{r['body']} — {r['stage_name']}[/bold]: {r['rule']}")
+        _item(f"{r['body']} — {r['stage_name']}:", r["rule"], style="bold")
         for line in r["lines"]:
-            _out.print(f"  {line}", markup=False)
+            _item("", line, indent=1)
         _out.print(f"Result: {'PASSES' if r['passed'] else 'FAILS'}")
-        _out.print(f"Legal basis: {r['legal_basis']} [{', '.join(r['citations'])}]", markup=False)
+        _item("Legal basis:", f"{r['legal_basis']} [{', '.join(r['citations'])}]")
 
     @app.command("blockers")
     def blockers_cmd(
@@ -132,27 +187,20 @@ def register(app: typer.Typer) -> None:
             _out.print(
                 f"Projection: the data were checked up to {o.data_verified_to}; {o.date} is later.", markup=False
             )
-        _out.print(
-            "Veto players: " + (", ".join(f"{m} ({nm.get(m, m)})" for m in o.veto_players) or "none"),
-            markup=False,
-        )
-        _out.print(
-            "Blocking now: " + (", ".join(f"{m} ({nm.get(m, m)})" for m in o.blocking) or "none"),
-            markup=False,
-        )
-        _out.print("Pivotal: " + (", ".join(o.pivotal) or "none"), markup=False)
+        _item("Veto players:", ", ".join(f"{m} ({nm.get(m, m)})" for m in o.veto_players) or "none")
+        _item("Blocking now:", ", ".join(f"{m} ({nm.get(m, m)})" for m in o.blocking) or "none")
+        _item("Pivotal:", ", ".join(o.pivotal) or "none")
         for s in o.stages:
-            _out.print(f"- {s.name}: {'passes' if s.passed else 'fails'} (margin {s.margin})", markup=False)
+            _item("-", f"{s.name}: {'passes' if s.passed else 'fails'} (margin {s.margin})")
             for line in s.lines:
-                _out.print(f"    {line}", markup=False)
+                _item("", line, indent=3)
         if o.flip:
             f = o.flip
             parts = [", ".join(f.required)] if f.required else []
             parts += [f"any {c['count']} of {c['pool_size']} in {c['stage']}" for c in f.choose]
-            _out.print(
-                f"Smallest flipping set ({f.direction}): size {f.size} "
-                f"({'exact' if f.exact else f'lower bound {f.lower_bound}'}): " + "; ".join(parts),
-                markup=False,
+            _item(
+                f"Smallest flipping set ({f.direction}):",
+                f"size {f.size} ({'exact' if f.exact else f'lower bound {f.lower_bound}'}): " + "; ".join(parts),
             )
 
     @app.command("admission")
@@ -165,9 +213,11 @@ def register(app: typer.Typer) -> None:
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
     ) -> None:
-        """Probability of admission: the calibrated vote model for stages decided by a ballot, declared
-        positions (0 or 1) for stages decided by consensus or ratification; each stage shows its
-        procedure and how its probability was obtained.
+        """Probability of admission to a body on a date, stage by stage.
+
+        The calibrated vote model for stages decided by a ballot, declared positions (0 or 1) for
+        stages decided by consensus or ratification; each stage shows its procedure and how its
+        probability was obtained.
 
         Example: dialoguelab admission --org UNESCO --on 2015-11-09
         """
@@ -186,46 +236,41 @@ def register(app: typer.Typer) -> None:
 
             _json(asdict(r))
             return
-        from dialoguelab.membership.views import PROBABILITY_TITLE, percent, probability_condition, uncalibrated_label
+        from dialoguelab.membership.views import PROBABILITY_TITLE, probability_condition, uncalibrated_label
 
         cond = probability_condition(load(case), position)
         label = (lambda x: x) if cond["calibrated"] else uncalibrated_label
-        _out.print(
-            f"[bold]{r.body}[/bold] on {r.date}: {PROBABILITY_TITLE.lower()}: [bold]{percent(r.probability)}[/bold]"
-        )
-        _out.print(f"  basis: {label(r.label)}", markup=False)
-        _out.print(f"  {cond['sentence']}", markup=False)
+        _out.print(f"[bold]{r.body}[/bold] on {r.date}: {PROBABILITY_TITLE.lower()}: [bold]{percent(r.probability)}[/bold]")
+        _item("basis:", label(r.label), indent=2)
+        _item("conditional on:", cond["sentence"], indent=2)
         if r.projection:
-            _out.print(
-                f"  projection: the data were checked up to {r.data_verified_to}; {r.date} is later.", markup=False
-            )
+            _item("projection:", f"the data were checked up to {r.data_verified_to}; {r.date} is later.", indent=2)
         for s in r.stages:
             proc = (s.procedure or "procedure not recorded").replace("_", " ")
             if s.procedure and not s.procedure_verified:
                 proc += ", not verified"
             if not s.modelled:
-                _out.print(f"- {s.name} [{proc}]: not modelled (assumed to pass)", markup=False)
+                _item("-", f"{s.name} [{proc}]: not modelled (assumed to pass)")
                 continue
             e = s.expected
             if s.method == "declared_positions":
-                _out.print(
-                    f"- {s.name} [{proc}]: {s.members} members; derived positions yes {e['yes']:.0f}, "
+                _item(
+                    "-",
+                    f"{s.name} [{proc}]: {s.members} members; derived positions yes {e['yes']:.0f}, "
                     f"no {e['no']:.0f}, abstain {e['abstain']:.0f}, absent {e['absent']:.0f}; "
                     f"{'passes' if s.probability == 1.0 else 'blocked'} ({label(s.label)})",
-                    markup=False,
                 )
                 continue
-            _out.print(
-                f"- {s.name} [{proc}]: {s.members} voters; expected yes {e['yes']:.1f}, no {e['no']:.1f}, "
+            _item(
+                "-",
+                f"{s.name} [{proc}]: {s.members} voters; expected yes {e['yes']:.1f}, no {e['no']:.1f}, "
                 f"abstain {e['abstain']:.1f}, absent {e['absent']:.1f}; votes needed at the expected "
-                f"turnout: {s.required_at_expected}; P(pass) = {s.probability:.4g} ({label(s.label)})",
-                markup=False,
+                f"turnout: {s.required_at_expected}; P(pass) = {percent(s.probability)} ({label(s.label)})",
             )
             dist = s.yes_distribution
             top = sorted(range(len(dist)), key=lambda k: -dist[k])[:5]
-            _out.print(
-                "    most likely yes counts: " + ", ".join(f"{k} ({dist[k]:.3f})" for k in sorted(top)),
-                markup=False,
+            _item(
+                "most likely yes counts:", ", ".join(f"{k} ({percent(dist[k])})" for k in sorted(top)), indent=2
             )
 
     @app.command("scenario")
@@ -235,6 +280,8 @@ def register(app: typer.Typer) -> None:
         position: str = PositionOpt,
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
+        as_csv: bool = CsvOpt,
+        parquet: Path | None = ParquetOpt,
     ) -> None:
         """Compare every body's outcome and admission probability, baseline against a scenario.
 
@@ -243,11 +290,12 @@ def register(app: typer.Typer) -> None:
         from dialoguelab.membership.scenarios import load_scenario
         from dialoguelab.membership.whatif import compare
 
+        one_format(as_json, as_csv, parquet)
         df = _run(lambda: compare(load(case), load_scenario(file), on, position=position))
-        if as_json:
-            _json(df.to_dict(orient="records"))
-            return
-        _frame(df, f"Scenario {file.name}")
+        emit_table(
+            df, title=f"Scenario {file.name}", as_json=as_json, as_csv=as_csv, parquet=parquet,
+            columns=_SCENARIO_COLUMNS,
+        )
 
     @app.command("series")
     def series_cmd(
@@ -258,6 +306,8 @@ def register(app: typer.Typer) -> None:
         position: str = PositionOpt,
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
+        as_csv: bool = CsvOpt,
+        parquet: Path | None = ParquetOpt,
     ) -> None:
         """Admission probability per body, month by month (baseline or a scenario).
 
@@ -270,11 +320,12 @@ def register(app: typer.Typer) -> None:
             sc = load_scenario(scenario) if scenario else None
             return series(load(case), list(org) or None, scenario=sc, start=start, end=end, position=position)
 
+        one_format(as_json, as_csv, parquet)
         df = _run(go)
-        if as_json:
-            _json(df.to_dict(orient="records"))
-            return
-        _frame(df, "Admission probability by month")
+        emit_table(
+            df, title="Admission probability by month", as_json=as_json, as_csv=as_csv, parquet=parquet,
+            columns=_SERIES_COLUMNS,
+        )
 
     @app.command("leverage")
     def leverage_cmd(
@@ -285,6 +336,8 @@ def register(app: typer.Typer) -> None:
         position: str = PositionOpt,
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
+        as_csv: bool = CsvOpt,
+        parquet: Path | None = ParquetOpt,
     ) -> None:
         """Where and when an actor is a veto player, blocks, or is pivotal (and under a scenario).
 
@@ -297,11 +350,12 @@ def register(app: typer.Typer) -> None:
             sc = load_scenario(scenario) if scenario else None
             return leverage(load(case), actor, start=start, end=end, scenario=sc, position=position)
 
+        one_format(as_json, as_csv, parquet)
         df = _run(go)
-        if as_json:
-            _json(df.to_dict(orient="records"))
+        if as_json or as_csv or parquet:
+            emit_table(df, as_json=as_json, as_csv=as_csv, parquet=parquet)
             return
-        _frame(df[df.member], f"Leverage of {actor}")
+        emit_table(df[df.member], title=f"Leverage of {actor} (bodies it belongs to)", columns=_LEVERAGE_COLUMNS)
 
     @app.command("power")
     def power_cmd(
@@ -313,6 +367,8 @@ def register(app: typer.Typer) -> None:
         ),
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
+        as_csv: bool = CsvOpt,
+        parquet: Path | None = ParquetOpt,
     ) -> None:
         """Shapley–Shubik and Banzhaf indices of a body's admission game, as decimals (exact with --exact).
 
@@ -320,13 +376,14 @@ def register(app: typer.Typer) -> None:
         """
         from dialoguelab.membership.power import body_power
 
+        one_format(as_json, as_csv, parquet)
         df = _run(lambda: body_power(load(case), org, on, by_type=by_type))
         if not exact:
             df = df[[c for c in df.columns if not c.endswith("_exact") and c != "swings"]]
-        if as_json:
-            _json(df.to_dict(orient="records"))
-            return
-        _frame(df, f"Power indices: {org}")
+        shown = [c for c in (_POWER_TYPE_COLUMNS if by_type else _POWER_COLUMNS) if c.key in df.columns]
+        emit_table(
+            df, title=f"Power indices: {org}", as_json=as_json, as_csv=as_csv, parquet=parquet, columns=shown
+        )
 
     @app.command("recognitions")
     def recognitions_cmd(
@@ -335,6 +392,8 @@ def register(app: typer.Typer) -> None:
         include_unverified: bool = UnverifiedOpt,
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
+        as_csv: bool = CsvOpt,
+        parquet: Path | None = ParquetOpt,
     ) -> None:
         """Recognition of the applicant state by state on a date, under a position on withdrawals.
 
@@ -342,10 +401,10 @@ def register(app: typer.Typer) -> None:
         """
         from dialoguelab.membership.api import recognitions
 
+        one_format(as_json, as_csv, parquet)
         df = _run(
             lambda: recognitions(load(case), on, position=position, include_unverified=include_unverified)
         )
-        if as_json:
-            _json(df.to_dict(orient="records"))
-            return
-        _frame(df.drop(columns=["sources"]), "Recognitions")
+        emit_table(
+            df, title="Recognitions", as_json=as_json, as_csv=as_csv, parquet=parquet, columns=_RECOGNITION_COLUMNS
+        )

@@ -29,7 +29,6 @@ __all__ = [
     "OUTCOME_TITLE",
     "PROBABILITY_TITLE",
     "outcome_word",
-    "percent",
     "uncalibrated_label",
     "probability_condition",
     "body_headlines",
@@ -389,22 +388,6 @@ PROBABILITY_TITLE = "Probability of admission under the vote model"
 def outcome_word(passed: bool) -> str:
     """The outcome on declared positions in the words every surface uses: ``would pass`` or ``blocked``."""
     return "would pass" if passed else "blocked"
-
-
-def percent(p: float) -> str:
-    """A probability as every surface prints it: a percentage with 3 significant digits.
-
-    >>> percent(0.008503), percent(0.0), percent(1.0), percent(2.4e-8), percent(0.2098852)
-    ('0.85 %', '0 %', '100 %', '< 0.001 %', '21 %')
-    """
-    v = float(p) * 100
-    if v == 0:
-        return "0 %"
-    if v < 0.001:
-        return "< 0.001 %"
-    if v > 99.999 and v < 100:
-        return "> 99.999 %"
-    return f"{v:.3g} %".replace("e+", "e")
 
 
 def probability_condition(case: Case, position: str | None = None) -> dict[str, Any]:

@@ -83,7 +83,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 from scipy.special import gammaln
 
 from dialoguelab.cachedir import cache_dir
@@ -705,6 +704,8 @@ def _probs(
 
 
 def _fit(obs: list[_Obs], prior: float) -> tuple[np.ndarray, float]:
+    from scipy.optimize import minimize  # 0.5 s to import; a fit read from the disk cache needs none
+
     alpha = np.array([PRIOR_BETA[c][0] for c in VOTE_CLASSES])
     beta = np.array([PRIOR_BETA[c][1] for c in VOTE_CLASSES])
 

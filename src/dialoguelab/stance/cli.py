@@ -11,10 +11,35 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
-from dialoguelab.clikit import CaseOpt, JsonOpt, fail, load
+from dialoguelab.clikit import CaseOpt, CsvOpt, JsonOpt, ParquetOpt, fail, load, one_format
 from dialoguelab.errors import DialoguelabError
-from dialoguelab.output import console, emit_json, emit_table
+from dialoguelab.output import Column, emit_json, emit_table, stdout
+
+_SERIES_COLUMNS = [
+    Column("label", header="period", kind="id"),
+    Column("n", header="events", kind="int"),
+    Column("mean", kind="signed"),
+    Column("lo", header="95% low", kind="signed"),
+    Column("hi", header="95% high", kind="signed"),
+    Column("sparse", kind="bool", priority=1),
+    Column("events", header="event ids", kind="ids", priority=2, min_width=30),
+]
+_CHANGEPOINT_COLUMNS = [
+    Column("series", kind="id"),
+    Column("change_points", header="change points"),
+    Column("precision", kind="float"),
+    Column("recall", kind="float"),
+    Column("filled_years", header="filled years", kind="int", priority=1),
+]
+_FINDING_COLUMNS = [
+    Column("number", header="#", kind="int"),
+    Column("title", above="id", min_width=24),
+    Column("status", kind="id"),
+    Column("figure", priority=1, min_width=24),
+    Column("evidence", header="events", kind="int", priority=2, value=lambda r: len(r["evidence"])),
+]
 
 _STATUS_STYLE = {
     "supported": "bold green",
@@ -49,6 +74,8 @@ def register(app: typer.Typer) -> None:
         ] = "goldstein",
         case: CaseOpt = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
+        parquet: ParquetOpt = None,
     ) -> None:
         """A stance series by year or window: events, mean score, bootstrap interval, sparse flag.
 
@@ -60,20 +87,14 @@ def register(app: typer.Typer) -> None:
         """
         from dialoguelab.stance.series import stance_series
 
+        one_format(as_json, as_csv, parquet)
         c = _load(case)
         try:
             df = stance_series(c, series, window=window, scale=scale)
         except DialoguelabError as exc:
             _fail(str(exc))
-        if as_json:
-            emit_json(df)
-            return
-        shown = df.copy()
-        for col in ("mean", "lo", "hi"):
-            shown[col] = shown[col].map(lambda v: "" if v != v else f"{v:+.2f}")
-        shown["sparse"] = shown["sparse"].map(lambda v: "sparse" if v else "")
         emit_table(
-            shown, title=series, columns=["label", "n", "mean", "lo", "hi", "sparse", "events"], width=60
+            df, title=f"{series} ({scale})", as_json=as_json, as_csv=as_csv, parquet=parquet, columns=_SERIES_COLUMNS
         )
 
     @app.command("changepoints")
@@ -84,6 +105,8 @@ def register(app: typer.Typer) -> None:
         tolerance: Annotated[int, typer.Option("--tolerance", help="Years of slack when matching.")] = 1,
         case: CaseOpt = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
+        parquet: ParquetOpt = None,
     ) -> None:
         """Change points of every stance series, compared with the periods the paper names.
 
@@ -93,6 +116,7 @@ def register(app: typer.Typer) -> None:
         """
         from dialoguelab.stance.changepoints import changepoints
 
+        one_format(as_json, as_csv, parquet)
         c = _load(case)
         try:
             res = changepoints(c, penalty=penalty, tolerance=tolerance)
@@ -101,33 +125,33 @@ def register(app: typer.Typer) -> None:
         if as_json:
             emit_json(res)
             return
-        import pandas as pd
-
-        rows = []
-        for name, s in res["series"].items():
-            a = s["agreement"]
-            rows.append(
-                {
-                    "series": name,
-                    "change points": ", ".join(map(str, s["changepoints"])) or "none",
-                    "precision": "" if a["precision"] is None else f"{a['precision']:.2f}",
-                    "recall": "" if a["recall"] is None else f"{a['recall']:.2f}",
-                    "filled years": len(s["filled"]),
-                }
-            )
+        rows: list[dict[str, Any]] = [
+            {
+                "series": name,
+                "change_points": s["changepoints"],
+                "precision": s["agreement"]["precision"],
+                "recall": s["agreement"]["recall"],
+                "filled_years": len(s["filled"]),
+            }
+            for name, s in res["series"].items()
+        ]
         o = res["overall"]
         rows.append(
             {
                 "series": "all (union)",
-                "change points": ", ".join(map(str, o["changepoints"])) or "none",
-                "precision": "" if o["precision"] is None else f"{o['precision']:.2f}",
-                "recall": "" if o["recall"] is None else f"{o['recall']:.2f}",
-                "filled years": "",
+                "change_points": o["changepoints"],
+                "precision": o["precision"],
+                "recall": o["recall"],
+                "filled_years": None,
             }
         )
-        emit_table(pd.DataFrame(rows), title="Change points vs the paper's periods")
-        periods = ", ".join(f"{p['label']} ({p['start']}–{p['end']})" for p in res["periods"])
-        console.print(f"[dim]Named periods: {periods}. Match: within ±{tolerance} year(s).[/dim]")
+        emit_table(
+            rows, title="Change points vs the paper's periods", as_csv=as_csv, parquet=parquet,
+            columns=_CHANGEPOINT_COLUMNS,
+        )
+        if not (as_csv or parquet):
+            periods = ", ".join(f"{p['label']} ({p['start']}–{p['end']})" for p in res["periods"])
+            stdout.print(f"Named periods: {periods}. Match: within ±{tolerance} year(s).", style="dim", markup=False)
 
     @app.command("findings")
     def findings_cmd(
@@ -147,6 +171,11 @@ def register(app: typer.Typer) -> None:
             typer.Option("--scenario", help="Membership scenario YAML: the membership checks read its world."),
         ] = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
+        parquet: ParquetOpt = None,
+        brief: Annotated[
+            bool, typer.Option("--brief", help="A table, one row per finding, instead of the evidence.")
+        ] = False,
     ) -> None:
         """The paper's eight findings: each with its status, its figure and its evidence with sources.
 
@@ -155,12 +184,14 @@ def register(app: typer.Typer) -> None:
         Examples:
           [bold]dialoguelab findings[/bold]
           [bold]dialoguelab findings --number 8 --json[/bold]
+          [bold]dialoguelab findings --brief[/bold]   (a table: number, title, status, figure)
           [bold]dialoguelab findings --date-basis paper,context,footnote[/bold]   (the paper's own dates only)
           [bold]dialoguelab findings -n 8 --scenario russia-recognises.yaml[/bold]   (a membership scenario file)
         """
         from dialoguelab.membership.scenarios import load_scenario
         from dialoguelab.stance.findings import evaluate_findings
 
+        one_format(as_json, as_csv, parquet)
         c = _load(case)
         try:
             sc = load_scenario(scenario) if scenario else None
@@ -171,6 +202,21 @@ def register(app: typer.Typer) -> None:
             _fail(str(exc))
         if as_json:
             emit_json([r.to_dict() for r in results])
+            return
+        if as_csv or parquet or brief:
+            rows = [
+                {
+                    "number": r.number,
+                    "id": r.id,
+                    "title": r.title,
+                    "status": r.status,
+                    "figure": r.figure.text if r.figure else "",
+                    "reason": r.reason,
+                    "evidence": [e["id"] for e in r.evidence],
+                }
+                for r in results
+            ]
+            emit_table(rows, title="Findings", as_csv=as_csv, parquet=parquet, columns=_FINDING_COLUMNS)
             return
         for r in results:
             _print_finding(r)
@@ -193,28 +239,33 @@ def register(app: typer.Typer) -> None:
             path = write_report(c, out)
         except DialoguelabError as exc:
             _fail(str(exc))
-        console.print(f"wrote {path}")
+        stdout.print(f"wrote {path}", markup=False, soft_wrap=True)
 
 
 def _print_finding(r: Any) -> None:
+    from rich.padding import Padding
+
+    def para(label: str, text: str) -> None:  # wrapped between words, indented under the heading
+        stdout.print(Padding(Text.assemble((f"{label}: ", "bold"), text), (0, 0, 0, 3)))
+
     style = _STATUS_STYLE.get(r.status, "bold")
-    console.print(f"\n[bold]{r.number}. {r.title}[/bold]  [{style}]{r.status}[/{style}]", highlight=False)
-    console.print(f"   Claim: {r.claim}", highlight=False, markup=False)
+    stdout.print(Text.assemble("\n", (f"{r.number}. {r.title}", "bold"), "  ", (r.status, style)))
+    para("Claim", r.claim)
     where = f"paper line {r.locator['line']}"
     if r.conclusion:
         where += f" and {r.conclusion['line']}"
-    console.print(f"   Where: {where}; check: {r.check or 'none'}", highlight=False, markup=False)
+    para("Where", f"{where}; check: {r.check or 'none'}")
     if r.figure is not None:
-        console.print(f"   Figure: {r.figure.label}: {r.figure.text}", highlight=False, markup=False)
-    console.print(f"   Why: {r.reason}", highlight=False, markup=False)
+        para("Figure", f"{r.figure.label}: {r.figure.text}")
+    para("Why", r.reason)
     if r.scenario:
-        console.print(f"   Scenario: {r.scenario}", highlight=False, markup=False)
+        para("Scenario", str(r.scenario))
     for p in r.details.get("parts", []):
-        console.print(f"     [{p['status']}] {p['label']}", highlight=False, markup=False)
+        stdout.print(Padding(Text(f"[{p['status']}] {p['label']}"), (0, 0, 0, 5)))
     for u in r.details.get("untestable", []):
-        console.print(f"     [untestable] {u.get('label', u.get('id'))}", highlight=False, markup=False)
-    console.print(f"   Evidence ({len(r.evidence)} events):", highlight=False)
+        stdout.print(Padding(Text(f"[untestable] {u.get('label', u.get('id'))}"), (0, 0, 0, 5)))
+    stdout.print(Padding(Text.assemble(("Evidence", "bold"), f" ({len(r.evidence)} events):"), (0, 0, 0, 3)))
     for e in r.evidence:
-        console.print(
-            f"     {e['date']:<10} {e['id']}  [{', '.join(e['citations'])}]", highlight=False, markup=False
+        stdout.print(
+            Padding(Text(f"{e['date']:<10} {e['id']}  [{', '.join(e['citations'])}]"), (0, 0, 0, 5)),
         )

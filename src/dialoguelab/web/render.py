@@ -19,7 +19,8 @@ from jinja2 import pass_context
 
 from dialoguelab.case import EventType, load_case
 from dialoguelab.errors import DialoguelabError
-from dialoguelab.membership.views import OUTCOME_TITLE, PROBABILITY_TITLE, outcome_word, percent
+from dialoguelab.membership.views import OUTCOME_TITLE, PROBABILITY_TITLE, outcome_word
+from dialoguelab.output import percent  # the one way every surface prints a probability
 from dialoguelab.web.deps import templates
 from dialoguelab.web.nav import NAV
 
