@@ -240,9 +240,8 @@ def register(app: typer.Typer) -> None:
 
         cond = probability_condition(load(case), position)
         label = (lambda x: x) if cond["calibrated"] else uncalibrated_label
-        _out.print(
-            f"[bold]{r.body}[/bold] on {r.date}: {PROBABILITY_TITLE.lower()}: [bold]{percent(r.probability)}[/bold]"
-        )
+        what, how = PROBABILITY_TITLE.lower().split(" under ", 1)  # "probability of admission", "the vote model"
+        _out.print(f"[bold]{r.body}[/bold] on {r.date}: {what} [bold]{percent(r.probability)}[/bold] under {how}")
         _item("basis:", label(r.label), indent=2)
         _item("conditional on:", cond["sentence"], indent=2)
         if r.projection:
