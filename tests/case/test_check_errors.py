@@ -88,8 +88,7 @@ def test_impossible_unquoted_yaml_date(mini_case_dir: Path) -> None:
     f = mini_case_dir / "events" / "main.yaml"
     _replace(f, 'date: "2009-03-03"', "date: 2009-02-30")
     p = _only(mini_case_dir)
-    assert p.file == "events/main.yaml"
-    assert p.line == _line_of(f, "id: ev-2009-03-03-ostia-veto-threat")
+    assert (p.file, p.line, p.field) == ("events/main.yaml", _line_of(f, "2009-02-30"), "date")
     assert "day is out of range" in p.message
 
 

@@ -36,13 +36,15 @@ def app():
 
 @pytest.fixture(scope="session")
 def client(app) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=False) as c:
+    # base_url: the app answers only to its allowed Host names (localhost, 127.0.0.1, ::1 by default)
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
         yield c
 
 
 @pytest.fixture(scope="session")
 def mini_client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(case_path=MINICASE)), raise_server_exceptions=False) as c:
+    with TestClient(create_app(Settings(case_path=MINICASE)), base_url="http://127.0.0.1",
+                    raise_server_exceptions=False) as c:
         yield c
 
 

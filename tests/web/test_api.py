@@ -227,7 +227,7 @@ def test_no_stack_trace_reaches_a_client(monkeypatch):
 
     monkeypatch.setattr(evidence, "case_summary", boom)
     fresh = create_app(Settings(cache_entries=0))  # no cached answer from another test
-    with TestClient(fresh, raise_server_exceptions=False) as c:
+    with TestClient(fresh, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
         for url in ("/api/v1/summary", "/"):
             r = c.get(url)
             assert r.status_code == 500
@@ -264,7 +264,7 @@ def test_other_case_folder(mini_client):
 
 def test_response_cache_serves_identical_answers():
     cached = create_app(Settings(cache_entries=8))
-    with TestClient(cached) as c:
+    with TestClient(cached, base_url="http://127.0.0.1") as c:
         first = c.get("/api/v1/timeline", params={"actor": "russia"})
         again = c.get("/api/v1/timeline", params={"actor": "russia"})
         other = c.get("/api/v1/timeline", params={"actor": "serbia"})
@@ -279,10 +279,172 @@ def test_response_cache_serves_identical_answers():
 
 def test_errors_are_not_cached():
     cached = create_app(Settings(cache_entries=8))
-    with TestClient(cached, raise_server_exceptions=False) as c:
+    with TestClient(cached, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
         assert c.get("/api/v1/actors/nobody").status_code == 404
         assert c.get("/api/v1/actors/nobody").status_code == 404
     mw = cached.middleware_stack
     while mw is not None and type(mw).__name__ != "ResponseCacheMiddleware":
         mw = getattr(mw, "app", None)
     assert mw is not None and mw.hits == 0
+
+
+# --- Host names (DNS rebinding), case versions, single flight, documented errors ------------------
+
+
+@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:8000", "127.0.0.1.attacker.example",
+                                  "localhost.attacker.example", "10.0.0.5"])
+def test_unknown_host_names_get_400(app, host):
+    with TestClient(app, base_url=f"http://{host}", raise_server_exceptions=False) as c:
+        api = c.get("/api/v1/summary")
+        page = c.get("/")
+    assert api.status_code == 400 and "--allow-host" in api.json()["detail"]
+    assert page.status_code == 400 and "text/html" in page.headers["content-type"]
+    assert "Russia" not in api.text and "Russia" not in page.text
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost:8000", "127.0.0.1:1234", "[::1]:8000", "LOCALHOST"])
+def test_local_host_names_are_answered(app, host):
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        assert c.get("/api/v1/summary", headers={"host": host}).status_code == 200
+
+
+def test_allowed_hosts_are_configurable():
+    app = create_app(Settings(allowed_hosts=["dashboard.example.org"]))
+    with TestClient(app, base_url="http://dashboard.example.org") as c:
+        assert c.get("/api/v1/summary").status_code == 200
+        assert c.get("/api/v1/summary", headers={"host": "127.0.0.1"}).status_code == 400
+
+
+def test_serve_allow_host_option(monkeypatch):
+    from typer.testing import CliRunner
+
+    from dialoguelab.cli import app as cli_app
+
+    seen = {}
+
+    def fake_run(app, **kwargs):
+        seen["hosts"] = app.state.settings.allowed_hosts
+
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    res = CliRunner().invoke(cli_app, ["serve", "--host", "192.168.1.5", "--allow-host", "dash.example"])
+    assert res.exit_code == 0, res.output
+    assert {"localhost", "127.0.0.1", "::1", "192.168.1.5", "dash.example"} == set(seen["hosts"])
+
+
+def test_every_answer_says_which_case_version(client, case):
+    for url in ("/api/v1/summary", "/", "/api/v1/actors/nobody"):
+        assert client.get(url).headers["x-case-version"] == case.content_hash[:12]
+
+
+def test_a_changed_case_is_not_served_from_the_cache(tmp_path):
+    import shutil
+
+    from tests.web.conftest import MINICASE
+
+    folder = tmp_path / "case"
+    shutil.copytree(MINICASE, folder)
+    app = create_app(Settings(case_path=folder, warm_up=False))
+    mw = _cache_of(app)
+    mw.version_check = 0.0  # read the case's version on every request
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        first = c.get("/api/v1/summary")
+        events = folder / "events.yaml"
+        text = events.read_text(encoding="utf-8")
+        events.write_text(text + "\n# edited\n", encoding="utf-8")
+        again = c.get("/api/v1/summary")
+    assert first.headers["x-case-version"] != again.headers["x-case-version"]
+    assert mw.hits == 0 and mw.misses == 2
+
+
+def _cache_of(app):
+    app.middleware_stack = app.build_middleware_stack()
+    mw = app.middleware_stack
+    while mw is not None and type(mw).__name__ != "ResponseCacheMiddleware":
+        mw = getattr(mw, "app", None)
+    assert mw is not None
+    return mw
+
+
+def test_concurrent_identical_requests_are_computed_once():
+    """Single flight: 20 identical requests at once run the route once; the others wait for its answer."""
+    import asyncio
+    import threading
+
+    import httpx
+
+    calls = []
+    gate = threading.Event()
+    app = create_app(Settings(warm_up=False))
+
+    @app.get("/api/v1/slow-test", include_in_schema=False)
+    def slow() -> dict[str, int]:
+        calls.append(1)
+        gate.wait(timeout=30)  # hold the first computation until every request has arrived
+        return {"n": len(calls)}
+
+    mw = _cache_of(app)
+
+    async def run() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
+            tasks = [asyncio.create_task(c.get("/api/v1/slow-test")) for _ in range(20)]
+            while mw.waits < 19:  # every other request is waiting for the first
+                await asyncio.sleep(0.01)
+            gate.set()
+            return await asyncio.gather(*tasks)
+
+    answers = asyncio.run(run())
+    assert len(calls) == 1
+    assert {r.json()["n"] for r in answers} == {1} and all(r.status_code == 200 for r in answers)
+    assert mw.misses == 1 and mw.hits == 19
+
+
+def test_openapi_documents_real_error_bodies(client):
+    spec = client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    err = spec["components"]["schemas"]["ErrorBody"]
+    assert set(err["properties"]) == {"detail", "errors"}
+    for path, ops in spec["paths"].items():
+        responses = ops["get"]["responses"]
+        for code in ("400", "404", "414", "422"):
+            assert responses[code]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/ErrorBody"}, (path, code)
+    mode = spec["paths"]["/api/v1/forecast/{issue}"]["get"]["parameters"]
+    assert next(p for p in mode if p["name"] == "mode")["schema"]["enum"] == ["replication", "corrected"]
+
+
+# --- URLs from case files: only http(s) accepted and rendered --------------------------------------
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(document.domain)", "JavaScript:alert(1)", "data:text/html,<b>x</b>",
+                                 "vbscript:msgbox(1)", "ftp://example.org/file"])
+def test_check_rejects_non_http_source_urls_with_file_line_field(tmp_path, url):
+    import shutil
+
+    from tests.web.conftest import MINICASE
+
+    from dialoguelab.case import check_case
+
+    folder = tmp_path / "case"
+    shutil.copytree(MINICASE, folder)
+    sources = folder / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace('urls: ["https://www.icj-cij.org/case/141"]', f'urls: ["{url}"]'), encoding="utf-8")
+    line = next(i for i, ln in enumerate(sources.read_text(encoding="utf-8").splitlines(), 1) if url in ln)
+    report = check_case(folder)
+    bad = [p for p in report.problems if "urls" in p.field]
+    assert bad, report.problems
+    assert bad[0].file.endswith("sources.yaml") and bad[0].line in (line, line - 5)
+    # the counterfactual: the original https URL passes
+    assert not [p for p in check_case(MINICASE).problems if "urls" in p.field]
+
+
+def test_safe_url_filter_never_renders_a_script_link():
+    from dialoguelab.web.deps import templates
+
+    tpl = templates.env.from_string('<a href="{{ u|safe_url }}">x</a>{% if safe_url(u) %}linked{% endif %}')
+    assert tpl.render(u="javascript:alert(1)") == '<a href="">x</a>'
+    assert tpl.render(u="https://example.org/?a=1&b=2") == '<a href="https://example.org/?a=1&amp;b=2">x</a>linked'
+    assert "java" not in tpl.render(u="java\nscript:alert(1)")

@@ -11,6 +11,7 @@ __all__ = ["PartialDate", "Precision", "parse_partial_date"]
 
 import calendar
 import datetime as dt
+import functools
 import re
 from enum import StrEnum
 from typing import Any
@@ -67,17 +68,28 @@ class PartialDate:
 
     @classmethod
     def parse(cls, value: str | dt.date | int | PartialDate) -> PartialDate:
-        """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (or a ``date``, or an int year)."""
+        """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (or a ``date``, or an int year).
+
+        A ``datetime`` is refused, not truncated: a date with a time of day is not what a case records.
+        """
         if isinstance(value, PartialDate):
             return value
         if isinstance(value, dt.datetime):
-            value = value.date()
+            raise ValueError(
+                f"{value.isoformat(' ')} has a time of day; a date is YYYY, YYYY-MM or YYYY-MM-DD without a time"
+            )
         if isinstance(value, dt.date):
             return cls(value.year, value.month, value.day)
         if isinstance(value, int) and not isinstance(value, bool):
             return cls(value)
         if not isinstance(value, str):
             raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {type(value).__name__}")
+        if cls is PartialDate and len(value) <= 12:
+            return _parse_text(value)  # member lists repeat the same dates: read each text once
+        return cls._from_text(value)
+
+    @classmethod
+    def _from_text(cls, value: str) -> PartialDate:
         m = _PATTERN.match(value.strip())
         if not m:
             raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
@@ -143,6 +155,11 @@ class PartialDate:
             serialization=core_schema.plain_serializer_function_ser_schema(str),
             json_schema_input_schema=core_schema.str_schema(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
         )
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _parse_text(value: str) -> PartialDate:
+    return PartialDate._from_text(value)
 
 
 def parse_partial_date(value: str | dt.date | int) -> PartialDate:

@@ -18,6 +18,7 @@ __all__ = [
     "CheckReport",
     "parse_date_bases",
     "content_hash",
+    "unread_files",
 ]
 
 import datetime as dt
@@ -35,7 +36,14 @@ from typing import Any, TypeVar, overload
 
 from dialoguelab.cachedir import cache_dir
 from dialoguelab.case.dates import PartialDate
-from dialoguelab.case.files import Located, read_yaml_mapping, read_yaml_records, validate_records
+from dialoguelab.case.files import (
+    Located,
+    file_present,
+    hash_file,
+    read_yaml_mapping,
+    read_yaml_records,
+    validate_records,
+)
 from dialoguelab.case.paper import PaperText, find_paper
 from dialoguelab.case.parts import CasePart, registered_parts
 from dialoguelab.case.schema import (
@@ -386,10 +394,10 @@ class CheckReport:
 
 def _event_files(root: Path) -> list[Path]:
     files = []
-    if (root / "events.yaml").is_file():
+    if file_present(root / "events.yaml"):
         files.append(root / "events.yaml")
     if (root / "events").is_dir():
-        files += sorted(p for p in (root / "events").glob("*.yaml") if not p.name.startswith("_"))
+        files += sorted(p for p in (root / "events").glob("*.yaml") if not p.name.startswith("_") and file_present(p))
     return files
 
 
@@ -405,6 +413,63 @@ def case_files(root: Path) -> list[Path]:
     )
 
 
+#: Folders of a case whose every file the case format reads (with the parts' own folders): any other
+#: file in them is reported by ``check``. ``texts/`` is not one: it keeps documents, and a text is read
+#: when a source names it (``dialoguelab review`` writes a text before the source that cites it).
+FORMAT_FOLDERS = ("events", "world")
+#: Files at the top level of a case folder with these suffixes are case files: one the format does not
+#: read is reported (a misspelt ``event.yaml`` would otherwise be skipped without a word).
+DATA_SUFFIXES = (".yaml", ".yml", ".csv")
+
+
+def unread_files(root: Path, paper: Path | None = None) -> list[Problem]:
+    """A problem for every file of the case folder that nothing reads, where a case file is expected.
+
+    The rule (``docs/case-format.md``): in the format's folders (``events/``, ``world/`` and each
+    part's folders, such as ``membership/`` and ``forecast/``) every file must be one that is read; at
+    the top level every ``.yaml``, ``.yml`` or ``.csv`` file must be. Names starting with ``_`` or
+    ``.`` (a draft kept aside, ``.gitkeep``) are never reported, nor is anything in another folder
+    (``texts/`` keeps documents: a text is read when a source names it) or another file at the top
+    level (the paper's text, a README).
+    """
+    parts = list(registered_parts().values())
+    folders = set(FORMAT_FOLDERS)
+    for part in parts:
+        folders |= {p.split("/")[0] for p in part.paths if (root / p).is_dir()}
+    read = {p.resolve() for p in _event_files(root)}
+    read |= {(root / f).resolve() for f in CASE_FILES + ("events.yaml",)}
+    read |= {p.resolve() for p in world_files(root / "world") if p.is_relative_to(root)}
+    if paper is not None:
+        read.add(paper.resolve())
+    out: list[Problem] = []
+    for p in case_files(root):
+        rel = p.relative_to(root)
+        if any(x.startswith(("_", ".")) for x in rel.parts) or p.resolve() in read:
+            continue
+        top = rel.parts[0]
+        if len(rel.parts) == 1:
+            if p.suffix.lower() not in DATA_SUFFIXES:
+                continue
+            hint = f"the case files are {', '.join(CASE_FILES)} and those of the parts"
+        elif top not in folders:
+            continue
+        elif top == "events":
+            hint = "event files are events/*.yaml"
+        else:
+            hint = "it is not one of the files this folder holds"
+        if any(part.reads(rel.as_posix()) for part in parts):
+            continue
+        out.append(
+            Problem(
+                rel.as_posix(),
+                0,
+                "",
+                f"not read by dialoguelab ({hint}): rename it, or start its name with '_' to keep it unread",
+            )
+        )
+    return out
+
+
 def content_hash(root: Path) -> str:
     """SHA-256 over every file of a case folder and the built-in world data it reads, for cache keys.
 
@@ -415,7 +480,7 @@ def content_hash(root: Path) -> str:
     for p in case_files(root) + [f for f in world_files() if not f.is_relative_to(root)]:
         h.update(str(p.relative_to(root) if p.is_relative_to(root) else p.name).encode())
         h.update(b"\0")
-        h.update(p.read_bytes())
+        hash_file(h, p)
         h.update(b"\0")
     return h.hexdigest()
 
@@ -424,7 +489,7 @@ def _read(
     root: Path, problems: list[Problem]
 ) -> tuple[CaseMeta | None, dict[str, list[tuple[Any, Located]]], dict[str, set[str]]]:
     meta_rec = None
-    if not (root / "case.yaml").is_file():
+    if not file_present(root / "case.yaml"):
         problems.append(
             Problem("case.yaml", 0, "", "missing: a case folder needs case.yaml (id, title, format_version)")
         )
@@ -444,18 +509,29 @@ def _read(
         ("agreements", Agreement, [root / "agreements.yaml"], False),
         ("documents", Document, [root / "documents.yaml"], False),
     ]
+    unreadable: set[str] = set()
     for name, model, paths, required in specs:
         recs: list[Located] = []
-        present = [p for p in paths if p.is_file()]
+        present = [p for p in paths if file_present(p)]
         if required and not present:
             want = "events.yaml or events/*.yaml" if name == "events" else f"{name}.yaml"
             problems.append(Problem(want, 0, "", f"missing: a case folder needs {want}"))
         for p in present:
-            recs += read_yaml_records(p, problems, root)
+            before = len(problems)
+            got = read_yaml_records(p, problems, root)
+            if not got and len(problems) > before:
+                unreadable.add(name)  # nothing of the file could be read: its ids are unknown, not absent
+            recs += got
         tables[name] = validate_records(recs, model, problems)
         # ids of records that failed validation still count for cross-references (no cascades)
         raw_ids[name] = {str(r.data.get("id")) for r in recs if isinstance(r.data, dict) and r.data.get("id")}
+    raw_ids[_UNREADABLE] = unreadable
     return meta, tables, raw_ids
+
+
+#: Key of ``raw_ids`` naming the tables with a file that could not be read at all: references into
+#: them are not checked, so one broken file gives one problem, not one per reference.
+_UNREADABLE = "(unreadable)"
 
 
 def _check_date_basis(e: Event, loc: Located, source_kinds: dict[str, SourceKind], problems: list[Problem]) -> None:
@@ -512,14 +588,17 @@ def _cross_check(
     }
     event_ids = {e.id for e, _ in t["events"]} | raw_ids.get("events", set())
     source_kinds = {s.id: s.kind for s, _ in t["sources"]}
+    unreadable = raw_ids.get(_UNREADABLE, set())
 
     def need_actor(value: str | None, loc: Located, fname: str) -> None:
-        if value is not None and value not in actor_ids:
+        if value is not None and value not in actor_ids and "actors" not in unreadable:
             problems.append(
                 Problem(loc.file, loc.line_of(fname), fname, f"unknown actor id {value!r}: add it to actors.yaml")
             )
 
     def need_sources(values: Iterable[str], loc: Located, fname: str) -> None:
+        if "sources" in unreadable:
+            return
         for v in values:
             if v not in source_ids:
                 problems.append(
@@ -532,7 +611,7 @@ def _cross_check(
             party = getattr(meta, role)
             if party is None:
                 continue
-            if party.actor not in actor_ids:
+            if party.actor not in actor_ids and "actors" not in unreadable:
                 problems.append(
                     Problem("case.yaml", 0, f"{role}.actor", f"unknown actor id {party.actor!r}: add it to actors.yaml")
                 )
@@ -573,7 +652,7 @@ def _cross_check(
             for a_id in getattr(e, f):
                 need_actor(a_id, loc, f)
         need_sources(e.citations, loc, "citations")
-        for n in e.footnotes:
+        for n in e.footnotes if "sources" not in unreadable else ():
             if n not in footnotes:
                 problems.append(
                     Problem(loc.file, loc.line_of("footnotes"), "footnotes", f"footnote {n} is not in sources.yaml")
@@ -587,13 +666,14 @@ def _cross_check(
                         f"footnote {n} is marked but fn-{n} is not cited",
                     )
                 )
-        _check_date_basis(e, loc, source_kinds, problems)
+        if "sources" not in unreadable:
+            _check_date_basis(e, loc, source_kinds, problems)
         not_future(e.date, loc, "date")
         not_future(e.end_date, loc, "end_date")
     for q, loc in t["quotations"]:
         need_actor(q.speaker, loc, "speaker")
         need_sources(q.citations, loc, "citations")
-        if q.event is not None and q.event not in event_ids:
+        if q.event is not None and q.event not in event_ids and "events" not in unreadable:
             problems.append(Problem(loc.file, loc.line_of("event"), "event", f"unknown event id {q.event!r}"))
         not_future(q.date, loc, "date")
     for g, loc in t["agreements"]:
@@ -634,7 +714,11 @@ def _check_locators(
     if meta is not None and meta.paper is not None:
         path = paper_path or find_paper(meta, root)
         if path is not None:
-            paper = PaperText.read(path)
+            try:
+                paper = PaperText.read(path)
+            except CaseValidationError as exc:
+                problems += exc.problems
+                return path, 0
             if meta.paper.sha256 and paper.sha256 != meta.paper.sha256:
                 problems.append(
                     Problem(
@@ -659,10 +743,14 @@ def _check_locators(
             texts[sid] = f"source {sid!r} has no text_file, so a locator into it cannot be checked"
             return texts[sid]
         f = root / "texts" / src.text_file
-        if not f.is_file():
+        if not file_present(f):
             texts[sid] = f"the text of {sid!r} is missing: expected texts/{src.text_file} in the case folder"
             return texts[sid]
-        doc = PaperText.read(f)
+        try:
+            doc = PaperText.read(f)
+        except CaseValidationError as exc:
+            texts[sid] = f"texts/{src.text_file} cannot be read: {exc.problems[0].message}"
+            return texts[sid]
         if src.sha256 and doc.sha256 != src.sha256:
             texts[sid] = f"texts/{src.text_file} has changed since it was located (SHA-256 differs)"
             return texts[sid]
@@ -684,7 +772,9 @@ def _check_locators(
     return path, checked
 
 
-def _build(root: Path, paper_path: Path | None = None) -> tuple[Case | None, list[Problem], Path | None, int]:
+def _build(
+    root: Path, paper_path: Path | None = None
+) -> tuple[Case | None, list[Problem], Path | None, int, set[str]]:
     if not root.exists():
         raise CaseError(f"case folder {root} does not exist")
     if not root.is_dir():
@@ -693,8 +783,9 @@ def _build(root: Path, paper_path: Path | None = None) -> tuple[Case | None, lis
     meta, tables, raw_ids = _read(root, problems)
     _cross_check(meta, tables, problems, raw_ids)
     found, n_loc = _check_locators(meta, root, tables, problems, paper_path)
+    unreadable = raw_ids[_UNREADABLE]
     if meta is None:
-        return None, problems, found, n_loc
+        return None, problems, found, n_loc, unreadable
 
     def models(name: str) -> tuple[Any, ...]:
         return tuple(m for m, _ in tables[name])
@@ -713,7 +804,7 @@ def _build(root: Path, paper_path: Path | None = None) -> tuple[Case | None, lis
         paper_path=found,
         lines={f"{n}:{m.id}": (loc.file, loc.line) for n, rows in tables.items() for m, loc in rows},
     )
-    return case, problems, found, n_loc
+    return case, problems, found, n_loc, unreadable
 
 
 _CACHE: dict[tuple[str, str], Case] = {}
@@ -781,7 +872,7 @@ def load_case(path: str | Path | None = None) -> Case:
     if case is None:
         case = _read_pickled(root, digest)
         if case is None:
-            case, problems, _, _ = _build(root)
+            case, problems, _, _, _ = _build(root)
             if problems or case is None:
                 raise CaseValidationError(problems)
             _write_pickled(case)
@@ -842,8 +933,10 @@ def check_case(path: str | Path | None = None, paper: str | Path | None = None) 
     root = resolve_case_path(path)
     if root.is_dir():
         recover(root)
-    case, problems, found, n_loc = _build(root, Path(paper) if paper else None)
-    if case is not None:
+    case, problems, found, n_loc, unreadable = _build(root, Path(paper) if paper else None)
+    # a part refers to actors, sources and events: with one of their files unreadable, every reference
+    # would be reported; the unreadable file's own problem is the one to fix first
+    if case is not None and not unreadable:
         try:
             _ = case.world
         except CaseValidationError as exc:
@@ -852,6 +945,7 @@ def check_case(path: str | Path | None = None, paper: str | Path | None = None) 
             for part in registered_parts().values():
                 if not problems or part.name != "findings":  # findings name events: check them on a sound case
                     problems += part.validate(case)
+    problems += unread_files(root, found)
     counts: dict[str, int] = {}
     if case is not None:
         for name in ("actors", "sources", "events", "quotations", "agreements", "documents"):

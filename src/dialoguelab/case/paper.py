@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dialoguelab.case.files import MAX_TEXT_BYTES, read_file_bytes
 from dialoguelab.case.schema import CaseMeta, Locator
+from dialoguelab.errors import CaseValidationError, Problem
 
 _WS = re.compile(r"\s+")
 WINDOW = 6  # lines after the locator's line that an anchor may run into
@@ -40,7 +42,15 @@ class PaperText:
 
     @classmethod
     def read(cls, path: Path) -> PaperText:
-        raw = path.read_bytes()
+        """Read a text file of at most :data:`~dialoguelab.case.files.MAX_TEXT_BYTES` bytes.
+
+        Raises :class:`~dialoguelab.errors.CaseValidationError` naming the file when it cannot be read
+        or is larger than the limit.
+        """
+        problems: list[Problem] = []
+        raw = read_file_bytes(path, str(path), problems, MAX_TEXT_BYTES)
+        if raw is None:
+            raise CaseValidationError(problems)
         text = raw.decode("utf-8", errors="replace")
         return cls(path, tuple(text.split("\n")), hashlib.sha256(raw).hexdigest())
 

@@ -21,6 +21,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from dialoguelab.errors import CaseError, CaseValidationError, Problem
@@ -48,12 +49,27 @@ class CasePart(Generic[T]):
     present : callable, optional
         ``present(case) -> bool``: whether the case has this part at all (default: any of ``paths``
         exists). A case without a part is valid; using the part then raises a clear error.
+    patterns : tuple of str, optional
+        Glob patterns, relative to the case folder, of the files the part reads
+        (``("forecast/*.yaml",)``); ``dialoguelab check`` reports any other file in the part's folders.
+        Default: every file under ``paths``.
     """
 
     name: str
     paths: tuple[str, ...]
     load: Callable[[Case], T]
     present: Callable[[Case], bool] | None = None
+    patterns: tuple[str, ...] = ()
+
+    def reads(self, relative: str) -> bool:
+        """Whether the file at ``relative`` (a path inside the case folder, with ``/``) is one this part
+        reads."""
+        rel = PurePosixPath(relative)
+        if self.patterns:
+            return any(
+                len(rel.parts) == len(PurePosixPath(p).parts) and rel.match(p) for p in self.patterns
+            )
+        return any(rel == PurePosixPath(p) or PurePosixPath(p) in rel.parents for p in self.paths)
 
     def is_present(self, case: Case) -> bool:
         if self.present is not None:

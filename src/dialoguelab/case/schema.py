@@ -46,7 +46,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from dialoguelab.case.dates import PartialDate
 
@@ -193,7 +193,7 @@ class Source(_Record):
     author: str | None = None
     publisher: str | None = None
     date: PartialDate | None = None
-    urls: list[AnyUrl] = Field(default_factory=list)
+    urls: list[AnyHttpUrl] = Field(default_factory=list, description="http or https addresses only")
     locator: Locator | None = None
     text_file: str | None = Field(
         default=None, description="file in the case's texts/ folder holding this document's text, for locators"
@@ -311,7 +311,7 @@ class PaperRef(_Record):
     authors: list[str] = Field(default_factory=list)
     publisher: str | None = None
     date: PartialDate | None = None
-    url: AnyUrl | None = None
+    url: AnyHttpUrl | None = None
     text_file: str = Field(description="file name of the paper's text (not shipped; see search paths)")
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
     search_paths: list[str] = Field(default_factory=list)

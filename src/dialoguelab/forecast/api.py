@@ -5,7 +5,7 @@ Front ends (CLI, web) call these functions and only format their results.
 
 from __future__ import annotations
 
-__all__ = ["ForecastReport", "ScenarioDiff", "list_forecast_issues", "forecast_issue"]
+__all__ = ["ForecastReport", "ScenarioDiff", "list_forecast_issues", "forecast_issue", "conditions_sentence"]
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,7 @@ from dialoguelab.case import Case
 from dialoguelab.errors import InvalidParameterError
 from dialoguelab.forecast.bdm import BDMOptions, BDMResult, run_bdm
 from dialoguelab.forecast.ensemble import EnsembleSpec, EnsembleSummary, NoiseModel, run_ensemble
-from dialoguelab.forecast.issues import Issue, load_issue, load_issues
+from dialoguelab.forecast.issues import Issue, Threshold, load_issue, load_issues
 from dialoguelab.forecast.scenarios import Scenario, apply_scenario, load_scenario
 
 
@@ -50,6 +50,37 @@ def list_forecast_issues(case: Case) -> list[dict[str, Any]]:
     return out
 
 
+def _threshold_passes(value: float, threshold: Threshold | None) -> bool | None:
+    if threshold is None:
+        return None
+    return value >= threshold.value if threshold.direction == "above" else value <= threshold.value
+
+
+def conditions_sentence(
+    mode: str, rounds: int, ensemble: EnsembleSummary | None, scenario: Scenario | None = None
+) -> str:
+    """What a forecast's figures are conditional on, in one clause (front ends print it as given).
+
+    Examples
+    --------
+    >>> conditions_sentence("replication", 10, None)
+    "given the issue's judged inputs exactly, replication mode, after 10 rounds"
+    """
+    if ensemble is None:
+        head = "given the issue's judged inputs exactly"
+    else:
+        nz = ensemble.noise
+        head = (
+            "given the issue's judged inputs perturbed at random (positions + N(0, "
+            f"{nz.get('position_sd', 0) * 100:g}% of the scale), saliences + N(0, {nz.get('salience_sd', 0):g}), "
+            f"capabilities × exp N(0, {nz.get('capability_sd', 0):g})), {ensemble.runs} runs, seed {ensemble.seed}"
+        )
+    tail = f", {mode} mode, after {rounds} rounds"
+    if scenario is not None:
+        tail += f", under the scenario {scenario.name!r}"
+    return head + tail
+
+
 @dataclass(frozen=True)
 class ScenarioDiff:
     """A scenario's run next to the baseline."""
@@ -58,7 +89,8 @@ class ScenarioDiff:
     result: BDMResult
     ensemble: EnsembleSummary | None
 
-    def to_dict(self, baseline: BDMResult) -> dict[str, Any]:
+    def to_dict(self, baseline: BDMResult, baseline_ensemble: EnsembleSummary | None = None,
+                mode: str = "replication") -> dict[str, Any]:
         d: dict[str, Any] = {
             "name": self.scenario.name,
             "description": self.scenario.description,
@@ -68,15 +100,33 @@ class ScenarioDiff:
             "delta_median": (self.result.median - baseline.median).tolist(),
             "delta_mean": (self.result.mean - baseline.mean).tolist(),
             "final_positions": dict(zip(self.result.names, self.result.positions[-1].tolist(), strict=True)),
+            "conditional_on": conditions_sentence(mode, self.result.rounds, self.ensemble, self.scenario),
         }
         if self.ensemble is not None:
             d["ensemble"] = self.ensemble.to_dict()
+            base_p = None if baseline_ensemble is None else baseline_ensemble.p_pass
+            if self.ensemble.p_pass is not None and base_p is not None:
+                d["delta_p_pass"] = self.ensemble.p_pass - base_p
+            base_median = (float(baseline.median[-1]) if baseline_ensemble is None
+                           else baseline_ensemble.median_quantiles[-1][2])
+            d["delta_final_median"] = self.ensemble.median_quantiles[-1][2] - base_median
         return d
 
 
 @dataclass(frozen=True)
 class ForecastReport:
-    """A forecast of one issue: the deterministic trajectory, the ensemble, the scenario."""
+    """A forecast of one issue: the run on the judged inputs, the ensemble, the scenario.
+
+    The *forecast* (:attr:`forecast_median`, :meth:`passes`, :attr:`p_pass`) comes from one set of
+    runs: the Monte Carlo ensemble when there is one (the median of the runs' final medians and the
+    share of runs that pass), otherwise the single run on the judged inputs. The run on the judged
+    inputs is always reported too (:attr:`judged_median`, :meth:`judged_passes`), with its percentile
+    among the runs. They can differ widely: the judged inputs put several actors on exactly the same
+    position with the same weights, a point where the model's choices (``x_i == x_j``, the first of
+    tied offers) make its output jump under any perturbation, and the model often has not settled
+    after the requested rounds (actors keep swapping positions), so one run's last round is not a
+    forecast on its own. :meth:`notes` says when this is the case.
+    """
 
     issue: Issue
     mode: str
@@ -87,19 +137,93 @@ class ForecastReport:
     scenario: ScenarioDiff | None
 
     @property
-    def forecast_median(self) -> float:
+    def basis(self) -> str:
+        """``"monte_carlo"`` (the forecast summarises the ensemble) or ``"judged_inputs"`` (one run)."""
+        return "judged_inputs" if self.ensemble is None else "monte_carlo"
+
+    @property
+    def judged_median(self) -> float:
+        """The final median of the run on the judged inputs."""
         return float(self.result.median[-1])
 
     @property
-    def forecast_mean(self) -> float:
+    def judged_mean(self) -> float:
+        """The final weighted mean of the run on the judged inputs."""
         return float(self.result.mean[-1])
 
+    @property
+    def judged_settled(self) -> bool:
+        """Whether no actor moved in the last round of the run on the judged inputs."""
+        p = self.result.positions
+        if p.shape[0] < 2:
+            return True
+        tol = 1e-9 * max(self.issue.scale.max - self.issue.scale.min, 1.0)
+        return bool(np.all(np.abs(p[-1] - p[-2]) <= tol))
+
+    def judged_passes(self) -> bool | None:
+        """Whether the judged-inputs run's final median passes the threshold (None without threshold)."""
+        return _threshold_passes(self.judged_median, self.issue.threshold)
+
+    @property
+    def forecast_median(self) -> float:
+        """The forecast median: the ensemble's median final median, else the judged-inputs run's."""
+        if self.ensemble is None:
+            return self.judged_median
+        return float(self.ensemble.median_quantiles[-1][2])
+
+    @property
+    def forecast_mean(self) -> float:
+        """The forecast weighted mean: the ensemble's median final mean, else the judged-inputs run's."""
+        if self.ensemble is None:
+            return self.judged_mean
+        return float(self.ensemble.mean_quantiles[-1][2])
+
+    @property
+    def p_pass(self) -> float | None:
+        """Share of runs whose final median passes the threshold (None without threshold or ensemble)."""
+        return None if self.ensemble is None else self.ensemble.p_pass
+
     def passes(self) -> bool | None:
-        """Whether the final median passes the issue's threshold (None without threshold)."""
-        t = self.issue.threshold
-        if t is None:
-            return None
-        return self.forecast_median >= t.value if t.direction == "above" else self.forecast_median <= t.value
+        """Whether the forecast median passes the issue's threshold (None without threshold)."""
+        return _threshold_passes(self.forecast_median, self.issue.threshold)
+
+    @property
+    def judged_percentile(self) -> float | None:
+        """Where the judged-inputs run's final median falls among the runs' (mid-rank share; None without runs)."""
+        return None if self.ensemble is None else self.ensemble.percentile_of(self.judged_median)
+
+    def conditional_on(self) -> str:
+        """What the forecast and its probabilities are conditional on (one clause)."""
+        text = conditions_sentence(self.mode, self.result.rounds, self.ensemble)
+        if getattr(self.options, "arithmetic", "bit_exact") == "fast":
+            text += " (fast arithmetic)"
+        return text
+
+    def notes(self) -> list[str]:
+        """Warnings a reader needs next to the figures: an unsettled model, an atypical judged-inputs run."""
+        out: list[str] = []
+        r = self.result.rounds
+        if not self.judged_settled:
+            out.append(
+                f"The run on the judged inputs had not settled after {r} rounds (actors still moved in the "
+                "last round): its final value depends on the number of rounds."
+            )
+        ens = self.ensemble
+        if ens is not None:
+            if ens.settled == ens.settled and ens.settled < 0.5:
+                out.append(
+                    f"Only {ens.settled:.0%} of the Monte Carlo runs had settled after {r} rounds: the "
+                    "distribution is of the values in that round, not of resting points."
+                )
+            pct = self.judged_percentile
+            q = ens.median_quantiles[-1]
+            if pct is not None and not q[1] <= self.judged_median <= q[3]:
+                out.append(
+                    f"The run on the judged inputs ends at {self.judged_median:.2f}, outside the runs' "
+                    f"interquartile range ({q[1]:.2f}–{q[3]:.2f}; {pct:.0%} of runs end lower): the model "
+                    "is sensitive to small changes of these inputs, so the forecast is the ensemble's."
+                )
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         r = self.result
@@ -121,7 +245,25 @@ class ForecastReport:
                 {"round": t, "mean": float(r.mean[t]), "median": float(r.median[t])}
                 for t in range(r.rounds + 1)
             ],
-            "forecast": {"median": self.forecast_median, "mean": self.forecast_mean, "passes": self.passes()},
+            "forecast": {
+                "basis": self.basis,
+                "round": r.rounds,
+                "median": self.forecast_median,
+                "mean": self.forecast_mean,
+                "passes": self.passes(),
+                "p_pass": self.p_pass,
+                "p_pass_mean": None if self.ensemble is None else self.ensemble.p_pass_mean,
+                "conditional_on": self.conditional_on(),
+            },
+            "judged_inputs": {
+                "median": self.judged_median,
+                "mean": self.judged_mean,
+                "passes": self.judged_passes(),
+                "settled": self.judged_settled,
+                "percentile": self.judged_percentile,
+                "conditional_on": conditions_sentence(self.mode, r.rounds, None),
+            },
+            "notes": self.notes(),
             "actors": [
                 {
                     "actor": n,
@@ -132,7 +274,7 @@ class ForecastReport:
                 for j, n in enumerate(r.names)
             ],
             "ensemble": None if self.ensemble is None else self.ensemble.to_dict(),
-            "scenario": None if self.scenario is None else self.scenario.to_dict(r),
+            "scenario": None if self.scenario is None else self.scenario.to_dict(r, self.ensemble, self.mode),
         }
         return d
 

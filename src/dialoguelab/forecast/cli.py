@@ -47,6 +47,8 @@ def _fmt(v: float) -> str:
 
 
 def _print_report(rep: ForecastReport, console: Console) -> None:
+    from dialoguelab.forecast.api import conditions_sentence
+
     issue = rep.issue
     console.print(f"[bold]{issue.title}[/bold] ({issue.id}) — mode: {rep.mode}, {rep.result.rounds} rounds")
     console.print(f"Scale {issue.scale.min:g}: {issue.scale.low}")
@@ -65,26 +67,42 @@ def _print_report(rep: ForecastReport, console: Console) -> None:
             row.append(f"{_fmt(q[0])} – {_fmt(q[-1])}")
         traj.add_row(*row)
     console.print(traj)
-    line = (
-        f"Forecast after {rep.result.rounds} rounds: median {_fmt(rep.forecast_median)}, "
-        f"mean {_fmt(rep.forecast_mean)}"
-    )
-    if issue.threshold is not None:
-        word = "passes" if rep.passes() else "does not pass"
-        line += f"; {word} the threshold {issue.threshold.value:g} ({issue.threshold.meaning})"
-    console.print(line)
+    r = rep.result.rounds
+    thr = issue.threshold
     if ens is not None:
         q = ens.median_quantiles[-1]
         console.print(
-            f"Uncertainty ({ens.runs} Monte Carlo runs, seed {ens.seed}): final median 5%–95% "
-            f"{_fmt(q[0])}–{_fmt(q[-1])}, quartiles {_fmt(q[1])}–{_fmt(q[3])}"
+            f"Forecast after {r} rounds: median {_fmt(rep.forecast_median)} (the runs' middle final median; "
+            f"5%–95% {_fmt(q[0])}–{_fmt(q[-1])}, quartiles {_fmt(q[1])}–{_fmt(q[3])}), "
+            f"mean {_fmt(rep.forecast_mean)}"
         )
-        if ens.p_pass is not None:
+        if thr is not None and ens.p_pass is not None:
+            word = "above" if thr.direction == "above" else "below"
             console.print(
-                f"P(median passes the threshold) = {ens.p_pass:.3f}; for the mean: {ens.p_pass_mean:.3f}"
+                f"P(final median {'≥' if word == 'above' else '≤'} {thr.value:g}) = {ens.p_pass:.3f}; "
+                f"for the mean: {ens.p_pass_mean:.3f} — the share of runs ({thr.meaning})"
             )
+        console.print(f"Conditional on: {rep.conditional_on()}.")
+        line = (f"The run on the judged inputs alone ends at median {_fmt(rep.judged_median)}, "
+                f"mean {_fmt(rep.judged_mean)}")
+        if thr is not None:
+            line += f" ({'passes' if rep.judged_passes() else 'does not pass'} {thr.value:g})"
+        line += f"; {rep.judged_percentile:.0%} of the runs end lower."
+        console.print(line)
+    else:
+        line = (
+            f"Forecast after {r} rounds: median {_fmt(rep.forecast_median)}, mean {_fmt(rep.forecast_mean)}"
+        )
+        if thr is not None:
+            word = "passes" if rep.passes() else "does not pass"
+            line += f"; {word} the threshold {thr.value:g} ({thr.meaning})"
+        console.print(line)
+        console.print(f"Conditional on: {rep.conditional_on()} (no Monte Carlo runs: no probability).")
+    for note in rep.notes():
+        console.print(f"Note: {note}")
     movers = Table(
-        title="Actors: start, end, move" + (" and share of MC runs in which they move" if ens else "")
+        title="Actors in the run on the judged inputs: start, end, move"
+        + (" and share of MC runs in which they move" if ens else "")
     )
     for col in ("actor", "start", "end", "move"):
         movers.add_column(col, justify="left" if col == "actor" else "right")
@@ -120,7 +138,10 @@ def _print_report(rep: ForecastReport, console: Console) -> None:
             and ens is not None
             and ens.p_pass is not None
         ):
-            console.print(f"P(median passes): baseline {ens.p_pass:.3f}, scenario {sc.ensemble.p_pass:.3f}")
+            console.print(
+                f"P(final median passes): baseline {ens.p_pass:.3f}, scenario {sc.ensemble.p_pass:.3f} — "
+                f"each the share of its runs, {conditions_sentence(rep.mode, rep.result.rounds, ens)}"
+            )
 
 
 def register(app: typer.Typer) -> None:

@@ -36,7 +36,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -128,6 +128,15 @@ def run_chunk(spec: EnsembleSpec, seed: int, start: int, stop: int) -> dict[str,
     return {"start": start, "initial": initial, "positions": traj, "mean": mean, "median": median}
 
 
+def _settled(positions: NDArray[np.float64], scale: tuple[float, float]) -> float:
+    """Share of runs in which no position changed in the last round (within 1e-9 of the scale)."""
+    if positions.shape[1] < 2:
+        return float("nan")
+    tol = 1e-9 * max(scale[1] - scale[0], 1.0)
+    still = np.all(np.abs(positions[:, -1, :] - positions[:, -2, :]) <= tol, axis=1)
+    return float(np.mean(still))
+
+
 class SerialExecutor(Executor):
     """Runs every task at once in the calling process (``workers=0``); for small runs and tests."""
 
@@ -197,6 +206,14 @@ class EnsembleSummary:
     actors : list of dict
         Per actor: ``actor``, ``p_moves`` (share of runs in which it ends away from its perturbed
         start), ``mean_move`` (mean absolute final move), ``final_quantiles``.
+    noise : dict
+        The noise model the runs were drawn with (what every probability here is conditional on).
+    settled : float
+        Share of runs in which no actor moved in the last round. The model has no convergence test:
+        where it is low, the final round's value depends on the number of rounds.
+    final_medians : tuple of float
+        The final median of every run, in run order (for percentiles and the outcome's distribution;
+        not in :meth:`to_dict`, see :meth:`distribution`).
     """
 
     runs: int
@@ -210,6 +227,33 @@ class EnsembleSummary:
     p_pass: float | None
     p_pass_mean: float | None
     actors: list[dict[str, Any]]
+    noise: dict[str, float] = field(default_factory=dict)
+    settled: float = float("nan")
+    final_medians: tuple[float, ...] = field(default=(), repr=False)
+
+    def percentile_of(self, value: float) -> float:
+        """Share of runs whose final median is below ``value`` (ties count half; mid-rank)."""
+        v = np.asarray(self.final_medians, dtype=np.float64)
+        if v.size == 0:
+            return float("nan")
+        tol = 1e-9 * max(1.0, abs(value))
+        below = float(np.sum(v < value - tol))
+        equal = float(np.sum(np.abs(v - value) <= tol))
+        return (below + 0.5 * equal) / v.size
+
+    def distribution(self, scale: tuple[float, float], bins: int = 20) -> list[dict[str, float]]:
+        """The final medians counted in ``bins`` equal bins over the scale: ``lo``, ``hi``, ``runs``, ``share``.
+
+        The last bin includes the scale's maximum.
+        """
+        lo, hi = scale
+        edges = np.linspace(lo, hi, bins + 1)
+        counts, _ = np.histogram(np.clip(np.asarray(self.final_medians, dtype=np.float64), lo, hi), bins=edges)
+        n = max(len(self.final_medians), 1)
+        return [
+            {"lo": float(edges[k]), "hi": float(edges[k + 1]), "runs": int(counts[k]), "share": float(counts[k] / n)}
+            for k in range(bins)
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -224,6 +268,8 @@ class EnsembleSummary:
             "p_pass": self.p_pass,
             "p_pass_mean": self.p_pass_mean,
             "actors": self.actors,
+            "noise": dict(self.noise),
+            "settled": self.settled,
         }
 
 
@@ -270,6 +316,9 @@ def summarise(
         p_pass=None if threshold is None else _passes(median[:, -1], threshold, direction),
         p_pass_mean=None if threshold is None else _passes(mean[:, -1], threshold, direction),
         actors=actors,
+        noise={k: float(v) for k, v in asdict(spec.noise).items()},
+        settled=_settled(positions, spec.scale),
+        final_medians=tuple(float(v) for v in median[:, -1]),
     )
 
 

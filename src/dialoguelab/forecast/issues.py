@@ -282,7 +282,7 @@ def _load(case: Case) -> list[Issue]:
 
 
 #: The forecast part of a case (registered as an entry point of ``dialoguelab.case_parts``).
-PART: CasePart[list[Issue]] = CasePart("forecast", (ISSUE_DIR,), _load)
+PART: CasePart[list[Issue]] = CasePart("forecast", (ISSUE_DIR,), _load, patterns=(f"{ISSUE_DIR}/*.yaml",))
 
 
 def load_issues(case: Case) -> list[Issue]:

@@ -18,18 +18,35 @@ silently clipped.
 
 from __future__ import annotations
 
-__all__ = ["Change", "Adjust", "Scenario", "load_scenario", "apply_scenario"]
+__all__ = [
+    "Change",
+    "Adjust",
+    "Scenario",
+    "load_scenario",
+    "apply_scenario",
+    "scenario_from_settings",
+    "scenario_files",
+    "PART",
+]
 
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from dialoguelab.case.files import read_yaml_mapping
+from dialoguelab.case.files import Located, read_yaml_mapping
+from dialoguelab.case.parts import CasePart
 from dialoguelab.case.schema import Id
 from dialoguelab.errors import CaseValidationError, InvalidParameterError, Problem, UnknownIdError
-from dialoguelab.forecast.issues import Issue, IssueActor, Judgement
+from dialoguelab.forecast.issues import Issue, IssueActor, Judgement, issue_files
+
+if TYPE_CHECKING:
+    from dialoguelab.case.loader import Case
+
+#: Scenarios shipped with a case, relative to the case folder.
+SCENARIO_DIR = "forecast/scenarios"
 
 
 class _Record(BaseModel):
@@ -93,40 +110,77 @@ class Scenario(_Record):
     changes: list[Change] = Field(min_length=1)
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file.
+def load_scenario(path: str | Path, root: Path | None = None) -> Scenario:
+    """Read and validate a scenario file (parsed once, bounded; see :mod:`dialoguelab.case.files`).
+
+    Parameters
+    ----------
+    path : path
+        The scenario file.
+    root : path, optional
+        A folder the file is shown relative to in messages (the case folder); default: the path as given.
 
     Raises
     ------
     CaseValidationError
         With the file, line and field of every problem.
     """
-    p = Path(path)
+    return _read(Path(path), root)[0]
+
+
+def _read(p: Path, root: Path | None) -> tuple[Scenario, Located]:
     problems: list[Problem] = []
-    if not p.is_file():
+    if not os.path.lexists(p) or p.is_dir():
         raise CaseValidationError(
             [Problem(str(p), 0, "", "scenario file not found: give the path of a YAML file")]
         )
-    located = read_yaml_mapping(p, problems)
-    if located is None:
-        raise CaseValidationError(problems)
-    lines: dict[tuple[Any, ...], int] = {}
-    node = yaml.compose(p.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            lines[(key.value,)] = key.start_mark.line + 1
-            if key.value == "changes" and isinstance(value, yaml.SequenceNode):
-                for i, item in enumerate(value.value):
-                    lines[("changes", i)] = item.start_mark.line + 1
+    located = read_yaml_mapping(p, problems, root)
+    if located is None or problems:
+        raise CaseValidationError(problems or [Problem(str(p), 1, "", "a scenario is a mapping")])
     try:
-        return Scenario.model_validate(located.data)
+        return Scenario.model_validate(located.data), located
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             loc = tuple(err.get("loc", ()))
-            line = lines.get(loc[:2], lines.get(loc[:1], located.line))
             field = ".".join(str(x) for x in loc) or "(scenario)"
-            problems.append(Problem(str(p), line, field, err.get("msg", "invalid")))
+            problems.append(Problem(located.file, located.line_of_path(loc), field, err.get("msg", "invalid")))
         raise CaseValidationError(problems) from None
+
+
+def scenario_files(case_root: Path) -> list[Path]:
+    """The scenarios shipped with a case: ``forecast/scenarios/*.yaml`` (names starting with ``_`` or
+    ``.`` are left out), sorted."""
+    folder = case_root / SCENARIO_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(("_", ".")) and not p.is_dir())
+
+
+def _load_all(case: Case) -> dict[str, Scenario]:
+    out: dict[str, Scenario] = {}
+    problems: list[Problem] = []
+    issues = {p.stem for p in issue_files(case.root)}
+    for p in scenario_files(case.root):
+        try:
+            sc, located = _read(p, case.root)
+        except CaseValidationError as exc:
+            problems += exc.problems
+            continue
+        if sc.issue is not None and sc.issue not in issues:
+            known = ", ".join(sorted(issues))
+            problems.append(
+                Problem(located.file, located.line_of("issue"), "issue", f"no issue {sc.issue!r} in forecast/: {known}")
+            )
+        out[p.stem] = sc
+    if problems:
+        raise CaseValidationError(problems)
+    return out
+
+
+#: The scenarios a case ships (part ``forecast_scenarios``: every file is checked by ``dialoguelab check``).
+PART: CasePart[dict[str, Scenario]] = CasePart(
+    "forecast_scenarios", (SCENARIO_DIR,), _load_all, patterns=(f"{SCENARIO_DIR}/*.yaml",)
+)
 
 
 def apply_scenario(issue: Issue, scenario: Scenario) -> Issue:
@@ -183,3 +237,78 @@ def apply_scenario(issue: Issue, scenario: Scenario) -> Issue:
     if not any(a.capability.value * a.salience.value > 0 for a in remaining):
         raise InvalidParameterError("The scenario leaves no actor with positive capability and salience.")
     return issue.model_copy(update={"actors": remaining})
+
+
+def scenario_from_settings(
+    issue: Issue,
+    *,
+    salience: Mapping[str, float] | None = None,
+    capability: Mapping[str, float] | None = None,
+    remove: Sequence[str] = (),
+) -> Scenario | None:
+    """A scenario that sets actors' saliences or capabilities and removes actors (``None`` if nothing changes).
+
+    The dashboard's scenario controls and the API's ``salience``, ``capability`` and ``remove``
+    parameters describe a scenario this way; the changes are checked as any scenario's are
+    (:func:`apply_scenario`).
+
+    Parameters
+    ----------
+    issue : Issue
+        The issue the scenario is for (its actors are checked).
+    salience, capability : mapping of actor id to float, optional
+        New values (salience in [0, 1], capability >= 0).
+    remove : sequence of str, default=()
+        Actors that leave the issue.
+
+    Returns
+    -------
+    Scenario or None
+
+    Raises
+    ------
+    InvalidParameterError
+        An actor that is not on the issue (the message names the parameter and lists the actors there
+        are), a value out of its range, an actor both changed and removed, or fewer than two actors left.
+    """
+    salience = dict(salience or {})
+    capability = dict(capability or {})
+    removed = list(dict.fromkeys(remove))
+    known = issue.actor_ids()
+    for what, names in (("salience", salience), ("capability", capability), ("remove", removed)):
+        for a in names:
+            if a not in known:
+                raise InvalidParameterError(
+                    f"The {what!r} parameter names actor {a!r}, who is not on issue {issue.id!r} "
+                    f"(actors: {', '.join(known)})."
+                )
+    for a, v in salience.items():
+        if not 0.0 <= float(v) <= 1.0:
+            raise InvalidParameterError(f"The 'salience' parameter must be in [0, 1]. Got {v!r} for {a!r}.")
+    for a, v in capability.items():
+        if not 0.0 <= float(v) < float("inf"):
+            raise InvalidParameterError(f"The 'capability' parameter must be a number >= 0. Got {v!r} for {a!r}.")
+    both = sorted((set(salience) | set(capability)) & set(removed))
+    if both:
+        raise InvalidParameterError(f"Actor {both[0]!r} cannot both leave the issue and change its values.")
+    changes: list[Change] = []
+    parts: list[str] = []
+    for a in known:
+        if a in removed:
+            changes.append(Change(actor=a, leave=True))
+            parts.append(f"{a} leaves")
+            continue
+        upd: dict[str, Any] = {}
+        if a in salience:
+            upd["salience"] = {"set": float(salience[a])}
+            parts.append(f"{a} salience {float(salience[a]):g}")
+        if a in capability:
+            upd["capability"] = {"set": float(capability[a])}
+            parts.append(f"{a} capability {float(capability[a]):g}")
+        if upd:
+            changes.append(Change(actor=a, **upd))
+    if not changes:
+        return None
+    scen = Scenario(name="; ".join(parts), issue=issue.id, changes=changes)
+    apply_scenario(issue, scen)  # range checks with their messages
+    return scen

@@ -36,7 +36,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from dialoguelab.case import Case, CasePart, PartialDate, Party
-from dialoguelab.case.files import Located, read_csv_records, read_yaml_list, validate_records
+from dialoguelab.case.files import Located, file_present, read_csv_records, read_yaml_list, validate_records
 from dialoguelab.case.schema import Source
 from dialoguelab.errors import CaseError, CaseValidationError, InvalidParameterError, Problem, UnknownIdError
 from dialoguelab.membership.rules import Rule, Stage, rule_from_dict
@@ -44,6 +44,8 @@ from dialoguelab.world import BodySpec, MemberRow, RollCall, WorldData
 from dialoguelab.world.schema import Id, Iso3, _Row, split_ids
 
 MEMBERSHIP_DIR = "membership"
+#: The files of ``membership/`` this part reads (``scenarios/`` is the part ``membership_scenarios``).
+FILES = ("recognitions.csv", "stances.yaml", "applicant_memberships.csv", "stages.csv", "sources.yaml")
 
 
 class RecognitionRow(_Row):
@@ -171,7 +173,7 @@ class MembershipData:
 
 def _read(case: Case, name: str, problems: list[Problem], required: bool = True) -> list[Located]:
     path = case.root / MEMBERSHIP_DIR / name
-    if not path.is_file():
+    if not file_present(path):
         if required:
             problems.append(
                 Problem(f"{MEMBERSHIP_DIR}/{name}", 0, "", "missing file: create it (see docs/membership.md)")
@@ -188,12 +190,13 @@ def _compile_stages(
     done = {(p.body, p.stage): p for p in progress}
     stages: dict[str, tuple[Stage, ...]] = {}
     for b in world.bodies.values():
-        file, line = world.lines.get(f"body:{b.id}", ("organizations.yaml", 0))
+        body_at = world.lines.get(f"body:{b.id}", ("organizations.yaml", 0))
         built: list[Stage] = []
         for s in b.admission:
             try:
                 rule: Rule = rule_from_dict(s.rule, f"{b.id}.admission.{s.id}.rule")
             except InvalidParameterError as exc:
+                file, line = world.lines.get(f"body:{b.id}.admission.{s.id}.rule", body_at)
                 problems.append(Problem(file, line, f"admission.{s.id}.rule", str(exc)))
                 continue
             completed = done.get((b.id, s.id))
@@ -227,7 +230,11 @@ def _load(case: Case) -> MembershipData:
     applicant = case.applicant
     world = case.world
     problems: list[Problem] = []
-    own_sources = validate_records(_read(case, "sources.yaml", problems, required=False), Source, problems)
+    before = len(problems)
+    source_records = _read(case, "sources.yaml", problems, required=False)
+    # a sources file that cannot be read at all is one problem, not one per citation of it
+    sources_unreadable = not source_records and len(problems) > before
+    own_sources = validate_records(source_records, Source, problems)
     recs = validate_records(_read(case, "recognitions.csv", problems), RecognitionRow, problems)
     stances = validate_records(_read(case, "stances.yaml", problems), StanceRow, problems)
     joined = validate_records(_read(case, "applicant_memberships.csv", problems), ApplicantMembershipRow, problems)
@@ -238,6 +245,8 @@ def _load(case: Case) -> MembershipData:
         sources[s.id] = s
 
     def need_sources(ids: list[str], loc: Located, fname: str = "sources") -> None:
+        if sources_unreadable:
+            return
         for sid in ids:
             if sid not in sources:
                 problems.append(
@@ -299,7 +308,12 @@ def _load(case: Case) -> MembershipData:
 
 
 #: The membership part of a case (registered as an entry point of ``dialoguelab.case_parts``).
-PART: CasePart[MembershipData] = CasePart("membership", (MEMBERSHIP_DIR,), _load)
+PART: CasePart[MembershipData] = CasePart(
+    "membership",
+    (MEMBERSHIP_DIR,),
+    _load,
+    patterns=tuple(f"{MEMBERSHIP_DIR}/{name}" for name in FILES),
+)
 
 
 def membership_data(case: Case) -> MembershipData:

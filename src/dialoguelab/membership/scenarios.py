@@ -27,17 +27,27 @@ __all__ = [
     "Scenario",
     "load_scenario",
     "parse_scenario",
+    "scenario_files",
+    "PART",
 ]
 
 import datetime as dt
+import os
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dialoguelab.case.dates import PartialDate
+from dialoguelab.case.files import LineTree, parse_yaml, read_yaml_mapping
+from dialoguelab.case.parts import CasePart
 from dialoguelab.errors import CaseValidationError, InvalidParameterError, Problem
+
+if TYPE_CHECKING:
+    from dialoguelab.case.loader import Case
+
+#: Scenarios shipped with a case, relative to the case folder.
+SCENARIO_DIR = "membership/scenarios"
 
 StanceClass = Literal["recognizes", "does_not", "withdrew", "opponent", "supporter", "unknown"]
 CLASSES: tuple[str, ...] = ("recognizes", "does_not", "withdrew", "opponent", "supporter", "unknown")
@@ -112,33 +122,40 @@ class Scenario(BaseModel):
         return self.model_dump_json()
 
 
+def _problems(exc: ValidationError, file: str, tree: LineTree | int | None) -> list[Problem]:
+    problems = []
+    for e in exc.errors(include_url=False):
+        loc = tuple(e.get("loc", ()))
+        line = tree.line_of(loc) if isinstance(tree, LineTree) else 0
+        problems.append(Problem(file, line, ".".join(str(p) for p in loc) or "(scenario)", e["msg"]))
+    return problems
+
+
 def parse_scenario(data: Any, file: str = "<scenario>", text: str | None = None) -> Scenario:
-    """Validate a scenario mapping; errors name the file, line and field."""
-    lines: list[int] = []
-    if text is not None:
-        try:
-            node = yaml.compose(text)
-            if isinstance(node, yaml.MappingNode):
-                for k, v in node.value:
-                    if k.value == "changes" and isinstance(v, yaml.SequenceNode):
-                        lines = [item.start_mark.line + 1 for item in v.value]
-        except yaml.YAMLError:
-            lines = []
+    """Validate a scenario mapping; errors name the file, line and field.
+
+    ``text``, when given, is the YAML the mapping was read from; it is parsed (bounded, once) only
+    to find the line of each problem.
+    """
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for e in exc.errors():
-            loc = list(e.get("loc", ()))
-            line = 0
-            if len(loc) >= 2 and loc[0] == "changes" and isinstance(loc[1], int) and loc[1] < len(lines):
-                line = lines[loc[1]]
-            problems.append(Problem(file, line, ".".join(str(p) for p in loc), e["msg"]))
-        raise CaseValidationError(problems) from exc
+        tree: LineTree | int | None = None
+        if text is not None:
+            parsed = parse_yaml(text.encode("utf-8"), text, file, [])
+            tree = parsed[1] if parsed is not None else None
+        raise CaseValidationError(_problems(exc, file, tree)) from exc
 
 
-def load_scenario(path: Path | str) -> Scenario:
-    """Read a scenario YAML file.
+def load_scenario(path: Path | str, root: Path | None = None) -> Scenario:
+    """Read a scenario YAML file (parsed once, bounded; see :mod:`dialoguelab.case.files`).
+
+    Parameters
+    ----------
+    path : path
+        The scenario file.
+    root : path, optional
+        A folder the file is shown relative to in messages (the case folder); default: its name.
 
     Raises
     ------
@@ -148,17 +165,45 @@ def load_scenario(path: Path | str) -> Scenario:
         If it is not valid YAML or a change is malformed (file, line, field named).
     """
     p = Path(path)
-    if not p.is_file():
+    if not os.path.lexists(p) or p.is_dir():
         raise InvalidParameterError(
             f"Scenario file {p} does not exist: give the path of a YAML scenario file."
         )
-    text = p.read_text(encoding="utf-8")
+    problems: list[Problem] = []
+    located = read_yaml_mapping(p, problems, root if root is not None else p.parent)
+    if located is None or problems:
+        if not problems:
+            problems.append(Problem(p.name, 1, "", "a scenario is a mapping with name and changes"))
+        raise CaseValidationError(problems)
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = (mark.line + 1) if mark else 0
-        raise CaseValidationError([Problem(p.name, line, "", f"not valid YAML: {exc}")]) from exc
-    if not isinstance(data, dict):
-        raise CaseValidationError([Problem(p.name, 1, "", "a scenario is a mapping with name and changes")])
-    return parse_scenario(data, p.name, text)
+        return Scenario.model_validate(located.data)
+    except ValidationError as exc:
+        raise CaseValidationError(_problems(exc, located.file, located.tree)) from None
+
+
+def scenario_files(case_root: Path) -> list[Path]:
+    """The scenarios shipped with a case: ``membership/scenarios/*.yaml`` (names starting with ``_`` or
+    ``.`` are left out), sorted."""
+    folder = case_root / SCENARIO_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(("_", ".")) and not p.is_dir())
+
+
+def _load_all(case: Case) -> dict[str, Scenario]:
+    out: dict[str, Scenario] = {}
+    problems: list[Problem] = []
+    for p in scenario_files(case.root):
+        try:
+            out[p.stem] = load_scenario(p, case.root)
+        except CaseValidationError as exc:
+            problems += exc.problems
+    if problems:
+        raise CaseValidationError(problems)
+    return out
+
+
+#: The scenarios a case ships (part ``membership_scenarios``: every file is checked by ``dialoguelab check``).
+PART: CasePart[dict[str, Scenario]] = CasePart(
+    "membership_scenarios", (SCENARIO_DIR,), _load_all, patterns=(f"{SCENARIO_DIR}/*.yaml",)
+)

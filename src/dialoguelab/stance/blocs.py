@@ -159,18 +159,18 @@ def _load(case: Case) -> BlocTable:
         spec = _BlocsFile.model_validate(rec.data)
     except ValidationError as exc:
         for err in exc.errors():
-            loc = [str(p) for p in err.get("loc", ())]
-            top = loc[0] if loc else ""
-            problems.append(Problem(BLOCS_FILE, rec.line_of(top), ".".join(loc), str(err.get("msg"))))
+            loc = tuple(err.get("loc", ()))
+            line = rec.line_of_path(loc)
+            problems.append(Problem(BLOCS_FILE, line, ".".join(str(p) for p in loc), str(err.get("msg"))))
         raise CaseValidationError(problems) from None
     seen: dict[str, str] = {}
-    for b in spec.blocs:
+    for i, b in enumerate(spec.blocs):
         for a in b.actors:
             if a not in case.actors_by_id:
                 problems.append(
                     Problem(
                         BLOCS_FILE,
-                        rec.line_of("blocs"),
+                        rec.line_of_path(("blocs", i, "actors")),
                         f"blocs.{b.id}.actors",
                         f"unknown actor id {a!r}: add it to actors.yaml or remove it here",
                     )
@@ -179,7 +179,7 @@ def _load(case: Case) -> BlocTable:
                 problems.append(
                     Problem(
                         BLOCS_FILE,
-                        rec.line_of("blocs"),
+                        rec.line_of_path(("blocs", i, "actors")),
                         f"blocs.{b.id}.actors",
                         f"actor {a!r} is listed in two blocs ({seen[a]} and {b.id}): keep one",
                     )
@@ -188,7 +188,7 @@ def _load(case: Case) -> BlocTable:
         for body in b.member_of:
             if body not in case.world.lists():
                 problems.append(
-                    Problem(BLOCS_FILE, rec.line_of("blocs"), f"blocs.{b.id}.member_of",
+                    Problem(BLOCS_FILE, rec.line_of_path(("blocs", i, "member_of")), f"blocs.{b.id}.member_of",
                             f"no member list {body!r} in the world data")
                 )
     known = {b.id for b in spec.blocs} | {spec.default}
@@ -196,16 +196,17 @@ def _load(case: Case) -> BlocTable:
         if b_id not in known:
             problems.append(Problem(BLOCS_FILE, rec.line_of("topic"), "topic.blocs", f"unknown bloc {b_id!r}"))
     ids: set[str] = set()
-    for s in spec.series:
+    for i, s in enumerate(spec.series):
         where = f"series.{s.id}"
+        at = rec.line_of_path(("series", i))
         if s.id in ids:
-            problems.append(Problem(BLOCS_FILE, rec.line_of("series"), where, f"duplicate series id {s.id!r}"))
+            problems.append(Problem(BLOCS_FILE, at, where, f"duplicate series id {s.id!r}"))
         ids.add(s.id)
         for b_id in (s.source, *s.targets, *([s.toward] if s.toward else []), *s.away):
             if b_id not in known:
-                problems.append(Problem(BLOCS_FILE, rec.line_of("series"), where, f"unknown bloc {b_id!r}"))
+                problems.append(Problem(BLOCS_FILE, at, where, f"unknown bloc {b_id!r}"))
         if s.kind == "alignment" and s.toward is None:
-            problems.append(Problem(BLOCS_FILE, rec.line_of("series"), where, "an alignment series needs `toward`"))
+            problems.append(Problem(BLOCS_FILE, at, where, "an alignment series needs `toward`"))
     if problems:
         raise CaseValidationError(problems)
     bodies = {body for b in spec.blocs for body in b.member_of}

@@ -156,9 +156,9 @@ def register_check(name: str) -> Callable[[CheckFn], CheckFn]:
 def _problems_from(exc: ValidationError, rec: Any, file: str) -> list[Problem]:
     out = []
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ())]
-        line = rec.line_of(loc[0]) if loc else 0
-        out.append(Problem(file, line, ".".join(loc), str(err.get("msg"))))
+        loc = tuple(err.get("loc", ()))
+        line = rec.line_of_path(loc) if loc else 0
+        out.append(Problem(file, line, ".".join(str(p) for p in loc), str(err.get("msg"))))
     return out
 
 
@@ -183,11 +183,11 @@ def _parse(case: Case, path: Path, problems: list[Problem]) -> FindingsFile | No
     except ValidationError as exc:
         problems.extend(_problems_from(exc, rec, FINDINGS_FILE))
         return None
-    line = rec.line_of("findings")
     seen_ids: set[str] = set()
     seen_numbers: set[int] = set()
-    for f in spec.findings:
+    for i, f in enumerate(spec.findings):
         where = f"findings.{f.id}"
+        line = rec.line_of_path(("findings", i))
         if f.id in seen_ids:
             problems.append(Problem(FINDINGS_FILE, line, where, f"duplicate finding id {f.id!r}"))
         if f.number in seen_numbers:
@@ -234,30 +234,39 @@ def _parse(case: Case, path: Path, problems: list[Problem]) -> FindingsFile | No
                         f"unknown check {check!r}: one of {', '.join(sorted(CHECKS))}",
                     )
                 )
-    for p in spec.periods:
+    for j, p in enumerate(spec.periods):
         if p.end < p.start:
             problems.append(
                 Problem(
                     FINDINGS_FILE,
-                    rec.line_of("periods"),
+                    rec.line_of_path(("periods", j)),
                     f"periods.{p.id}",
                     f"end {p.end} is before start {p.start}",
                 )
             )
     if case.paper_path is not None and Path(case.paper_path).is_file():
         paper = PaperText.read(Path(case.paper_path))
-        locs: list[tuple[str, Locator]] = [(f"periods.{p.id}.locator", p.locator) for p in spec.periods]
-        for f in spec.findings:
-            locs.append((f"findings.{f.id}.locator", f.locator))
+        locs: list[tuple[str, Locator, int]] = [
+            (f"periods.{p.id}.locator", p.locator, rec.line_of_path(("periods", j, "locator")))
+            for j, p in enumerate(spec.periods)
+        ]
+        for i, f in enumerate(spec.findings):
+            line = rec.line_of_path(("findings", i))
+            locs.append((f"findings.{f.id}.locator", f.locator, rec.line_of_path(("findings", i, "locator"))))
             if f.conclusion is not None:
-                locs.append((f"findings.{f.id}.conclusion", f.conclusion))
-            locs += [(f"findings.{f.id}.passages[{k}]", lc) for k, lc in enumerate(f.passages)]
+                locs.append(
+                    (f"findings.{f.id}.conclusion", f.conclusion, rec.line_of_path(("findings", i, "conclusion")))
+                )
+            locs += [
+                (f"findings.{f.id}.passages[{k}]", lc, rec.line_of_path(("findings", i, "passages", k)))
+                for k, lc in enumerate(f.passages)
+            ]
             for where, raw in _param_locators(f.params, f"findings.{f.id}.params"):
                 try:
-                    locs.append((where, Locator.model_validate(raw)))
+                    locs.append((where, Locator.model_validate(raw), line))
                 except ValidationError:
                     problems.append(Problem(FINDINGS_FILE, line, where, "a locator needs `line` and `anchor`"))
-        for where, lc in locs:
+        for where, lc, line in locs:
             reason = paper.check(lc)
             if reason:
                 problems.append(Problem(FINDINGS_FILE, line, where, reason))

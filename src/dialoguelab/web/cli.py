@@ -25,6 +25,11 @@ def serve(
     ] = None,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", help="Also answer requests for this Host name (repeatable; '*' for any). "
+                     "Default: localhost, 127.0.0.1, ::1 and the --host address.", show_default=False),
+    ] = None,
     get: Annotated[
         str | None,
         typer.Option("--get", help="Print the response to one GET of this path and exit (no server).",
@@ -40,12 +45,19 @@ def serve(
         dialoguelab serve --case my-case/ --port 8080
 
         dialoguelab serve --get /api/v1/summary   # one request, printed; exit 1 on a 4xx/5xx
+
+        dialoguelab serve --host 0.0.0.0 --allow-host dashboard.example.org
     """
     from dialoguelab.web.app import create_app
     from dialoguelab.web.config import Settings
 
+    hosts = ["localhost", "127.0.0.1", "::1"]
+    if host not in ("0.0.0.0", "::", ""):
+        hosts.append(host)
+    hosts += list(allow_host or [])
     try:
-        app = create_app(Settings(case_path=case, warm_up=get is None))  # no warm-up for one request
+        # no warm-up for one request
+        app = create_app(Settings(case_path=case, warm_up=get is None, allowed_hosts=hosts))
     except DialoguelabError as exc:
         _fail(str(exc))
         return
@@ -58,7 +70,7 @@ def serve(
             warnings.simplefilter("ignore")
             from fastapi.testclient import TestClient
 
-        with TestClient(app, raise_server_exceptions=False) as client:
+        with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
             response = client.get(get)
         sys.stdout.write(response.text)
         if not response.text.endswith("\n"):

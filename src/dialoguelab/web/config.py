@@ -32,8 +32,14 @@ class Settings(BaseSettings):
     cache_seconds : float, default=300
         How long a cached response is served (routes that default to *today* change at midnight).
     warm_up : bool, default=True
-        At start-up, compute the vote model's calibration and today's admission probabilities in a
-        background thread, so the first visitor of the membership pages does not wait for them.
+        At start-up, compute the expensive views (the vote model's calibration, admission
+        probabilities, the default body's monthly series, the findings, the stance change points) in a
+        background thread while the server answers; a visitor who needs one meanwhile waits for it
+        (single flight) instead of computing it again.
+    allowed_hosts : list of str, default=["localhost", "127.0.0.1", "::1"]
+        Host names the server answers to (any port); other ``Host`` headers get 400, which defeats
+        DNS rebinding. ``*`` allows every host. Environment: ``DIALOGUELAB_ALLOWED_HOSTS`` as a JSON
+        list; command line: ``serve --allow-host NAME``.
     """
 
     model_config = SettingsConfigDict(env_prefix="DIALOGUELAB_", extra="ignore")
@@ -44,6 +50,7 @@ class Settings(BaseSettings):
     cache_entries: int = Field(default=1024, ge=0, le=100_000)
     cache_seconds: float = Field(default=300.0, gt=0, le=86_400)
     warm_up: bool = True
+    allowed_hosts: list[str] = Field(default_factory=lambda: ["localhost", "127.0.0.1", "::1"], min_length=1)
 
 
 @lru_cache

@@ -27,11 +27,16 @@ from fastapi.templating import Jinja2Templates
 
 from dialoguelab.case import Case, builtin_case_path, installed_cases, load_case
 from dialoguelab.web.config import Settings
+from dialoguelab.web.links import safe_url
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 # Jinja2Templates turns autoescaping on for .html files (select_autoescape); make it explicit.
 templates.env.autoescape = True
+# Links built from case data go through safe_url (http, https or a path on this site): the filter
+# gives "" for anything else (href="{{ u|safe_url }}"), the global None (to test before linking).
+templates.env.filters["safe_url"] = lambda value: safe_url(value) or ""
+templates.env.globals["safe_url"] = safe_url
 
 CaseParam = Annotated[
     str | None,

@@ -28,6 +28,7 @@ NAV: list[NavItem] = [
     NavItem("membership", "/membership", "Membership"),
     NavItem("findings", "/findings", "Findings"),
     NavItem("stance", "/stance", "Stance"),
+    NavItem("forecast", "/forecast", "Forecast"),
     NavItem("sources", "/sources", "Sources"),
     NavItem("api", "/api", "API"),
 ]

@@ -6,6 +6,9 @@
   ``Permissions-Policy`` (OWASP Secure Headers Project).
 - Requests whose query string is longer than ``Settings.max_query_length`` get 414, and methods
   other than GET/HEAD get 405: the app is read-only.
+- Requests whose ``Host`` header is not one of ``Settings.allowed_hosts`` (default: localhost,
+  127.0.0.1 and ::1, any port) get 400: a page on another site that re-binds its own name to this
+  machine's address (DNS rebinding) cannot read the dashboard or its API.
 - Library errors are translated once here (STYLE.md §2): :class:`InvalidParameterError` → 422,
   :class:`UnknownIdError` → 404, any other error → 500 with a generic message (logged server side).
   Validation errors become a 422 whose body names each field, without echoing the input.
@@ -19,6 +22,8 @@ __all__ = [
     "SecurityHeadersMiddleware",
     "install_error_handlers",
     "is_api_path",
+    "host_allowed",
+    "DEFAULT_ALLOWED_HOSTS",
 ]
 
 import logging
@@ -70,6 +75,36 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
+DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _host_name(header: str) -> str:
+    """The host name of a ``Host`` header, lower-cased, without its port (``[::1]:8000`` → ``::1``)."""
+    h = header.strip().lower()
+    if h.startswith("["):
+        end = h.find("]")
+        return h[1:end] if end > 0 else h
+    if h.count(":") == 1:
+        h = h.split(":", 1)[0]
+    return h.rstrip(".")
+
+
+def host_allowed(header: str | None, allowed: tuple[str, ...] | list[str]) -> bool:
+    """Whether a ``Host`` header names one of ``allowed`` (any port; ``*`` allows every host).
+
+    >>> host_allowed("127.0.0.1:8000", DEFAULT_ALLOWED_HOSTS), host_allowed("[::1]:80", DEFAULT_ALLOWED_HOSTS)
+    (True, True)
+    >>> host_allowed("attacker.example:8000", DEFAULT_ALLOWED_HOSTS), host_allowed(None, DEFAULT_ALLOWED_HOSTS)
+    (False, False)
+    """
+    if "*" in allowed:
+        return True
+    if not header:
+        return False
+    name = _host_name(header)
+    return any(name == a.strip().lower().strip("[]") for a in allowed)
+
+
 def is_api_path(path: str) -> bool:
     """Whether a path belongs to the JSON API (errors as JSON) rather than a page (errors as HTML)."""
     return path.startswith("/api/") or path == "/openapi.json"
@@ -81,13 +116,24 @@ class SecurityHeadersMiddleware:
     Written as plain ASGI (not ``BaseHTTPMiddleware``) so that it adds no task per request.
     """
 
-    def __init__(self, app: ASGIApp, max_query_length: int = 2048) -> None:
+    def __init__(
+        self, app: ASGIApp, max_query_length: int = 2048, allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
+    ) -> None:
         self.app = app
         self.max_query_length = max_query_length
+        self.allowed_hosts = tuple(allowed_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), None)
+        if not host_allowed(host, self.allowed_hosts):
+            await self._reject(
+                scope, receive, send, 400,
+                "This server does not answer to that Host name. Open it as http://127.0.0.1 or "
+                "http://localhost, or start it with `dialoguelab serve --allow-host NAME`.",
+            )
             return
         query: bytes = scope.get("query_string", b"")
         if len(query) > self.max_query_length:

@@ -25,7 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from dialoguelab.case.dates import PartialDate
-from dialoguelab.case.files import Located, read_csv_records, read_yaml_list, read_yaml_mapping, validate_records
+from dialoguelab.case.files import (
+    Located,
+    file_present,
+    hash_file,
+    read_csv_records,
+    read_yaml_list,
+    read_yaml_mapping,
+    validate_records,
+)
 from dialoguelab.case.schema import Source
 from dialoguelab.errors import CaseValidationError, Problem, UnknownIdError
 from dialoguelab.world.schema import BodySpec, MemberRow, RollCall, RollCallVote
@@ -95,21 +103,25 @@ def _hash(files: Iterable[Path]) -> str:
     for p in files:
         h.update(str(p).encode())
         h.update(b"\0")
-        try:
-            h.update(p.read_bytes())
-        except OSError:
-            h.update(b"<unreadable>")
+        hash_file(h, p)
         h.update(b"\0")
     return h.hexdigest()
 
 
-def _records(folder: Path, name: str, problems: list[Problem], root: Path) -> list[Located]:
+def _records(
+    folder: Path, name: str, problems: list[Problem], root: Path, unreadable: set[str] | None = None
+) -> list[Located]:
     path = folder / name
-    if not path.is_file():
+    if not file_present(path):
         return []
+    before = len(problems)
     if name.endswith(".csv"):
-        return read_csv_records(path, problems, root)
-    return read_yaml_list(path, name.split(".")[0] if name != "organizations.yaml" else "bodies", problems, root)
+        out = read_csv_records(path, problems, root)
+    else:
+        out = read_yaml_list(path, name.split(".")[0] if name != "organizations.yaml" else "bodies", problems, root)
+    if not out and len(problems) > before and unreadable is not None:
+        unreadable.add(name)  # nothing of it could be read: references into it are not checked
+    return out
 
 
 def _by_id(rows: list[tuple[Any, Located]], out: dict[str, tuple[Any, Located]], problems: list[Problem]) -> None:
@@ -133,28 +145,28 @@ def _read(override: Path | None, problems: list[Problem]) -> dict[str, Any]:
     sources: dict[str, tuple[Source, Located]] = {}
     members: dict[str, list[tuple[MemberRow, Located]]] = {}
     votes: dict[str, tuple[list[tuple[RollCallVote, Located]], str]] = {}
+    unreadable: set[str] = set()
     for folder, root in ((WORLD_DIR, WORLD_DIR.parent.parent), (override, override.parent if override else None)):
         if folder is None or root is None or not folder.is_dir():
             continue
         layer_bodies: dict[str, tuple[BodySpec, Located]] = {}
         _by_id(
-            validate_records(_records(folder, "organizations.yaml", problems, root), BodySpec, problems),
+            validate_records(_records(folder, "organizations.yaml", problems, root, unreadable), BodySpec, problems),
             layer_bodies,
             problems,
         )
         bodies.update(layer_bodies)
         layer_rc: dict[str, tuple[RollCall, Located]] = {}
-        _by_id(
-            validate_records(_records(folder, "rollcalls.csv", problems, root), RollCall, problems), layer_rc, problems
-        )
+        raw = _records(folder, "rollcalls.csv", problems, root, unreadable)
+        _by_id(validate_records(raw, RollCall, problems), layer_rc, problems)
         rollcalls.update(layer_rc)
         layer_src: dict[str, tuple[Source, Located]] = {}
-        _by_id(
-            validate_records(_records(folder, "sources.yaml", problems, root), Source, problems), layer_src, problems
-        )
+        raw = _records(folder, "sources.yaml", problems, root, unreadable)
+        _by_id(validate_records(raw, Source, problems), layer_src, problems)
         sources.update(layer_src)
         layer_members: dict[str, list[tuple[MemberRow, Located]]] = {}
-        for m, loc in validate_records(_records(folder, "members.csv", problems, root), MemberRow, problems):
+        raw = _records(folder, "members.csv", problems, root, unreadable)
+        for m, loc in validate_records(raw, MemberRow, problems):
             layer_members.setdefault(m.body, []).append((m, loc))
         members.update(layer_members)
         rc_dir = folder / "rollcalls"
@@ -185,6 +197,7 @@ def _read(override: Path | None, problems: list[Problem]) -> dict[str, Any]:
         "sources": sources,
         "members": members,
         "votes": votes,
+        "unreadable": unreadable,
         "verified": verified,
     }
 
@@ -193,8 +206,11 @@ def _cross_check(t: dict[str, Any], problems: list[Problem]) -> None:
     sources: dict[str, Any] = t["sources"]
     bodies: dict[str, tuple[BodySpec, Located]] = t["bodies"]
     lists = set(t["members"])
+    unreadable: set[str] = t["unreadable"]
 
     def need_sources(ids: Iterable[str], file: str, line: int, fname: str) -> None:
+        if "sources.yaml" in unreadable:
+            return
         for sid in ids:
             if sid not in sources:
                 problems.append(Problem(file, line, fname, f"unknown source id {sid!r}: add it to sources.yaml"))
@@ -215,7 +231,7 @@ def _cross_check(t: dict[str, Any], problems: list[Problem]) -> None:
         organs = [(b.members, "members")] + [(s.organ, f"admission.{s.id}.organ") for s in b.admission]
         for organ, where in organs:
             for ref in (organ.members_of, organ.derive_from):
-                if ref is not None and ref not in lists and ref not in bodies:
+                if ref is not None and ref not in lists and ref not in bodies and "members.csv" not in unreadable:
                     problems.append(
                         Problem(loc.file, loc.line_of("members"), where, f"no members.csv rows for list {ref!r}")
                     )
@@ -228,7 +244,7 @@ def _cross_check(t: dict[str, Any], problems: list[Problem]) -> None:
             )
     for rc, loc in t["rollcalls"].values():
         need_sources(rc.sources, loc.file, loc.line, "sources")
-        if rc.body not in bodies and rc.body not in lists:
+        if rc.body not in bodies and rc.body not in lists and "organizations.yaml" not in unreadable:
             problems.append(Problem(loc.file, loc.line, "body", f"unknown body {rc.body!r}"))
         elif rc.stage is not None and rc.body in bodies:
             stages = [s.id for s in bodies[rc.body][0].admission]
@@ -288,6 +304,9 @@ def _build(override: Path | None) -> tuple[WorldData | None, list[Problem]]:
     if problems:
         return None, problems
     lines = {f"body:{k}": (loc.file, loc.line) for k, (_, loc) in t["bodies"].items()}
+    for k, (b, loc) in t["bodies"].items():  # each stage's rule, for the membership engine's messages
+        for i, s in enumerate(b.admission):
+            lines[f"body:{k}.admission.{s.id}.rule"] = (loc.file, loc.line_of_path(("admission", i, "rule")))
     lines.update({f"rollcall:{k}": (loc.file, loc.line) for k, (_, loc) in t["rollcalls"].items()})
     data = WorldData(
         bodies={k: b for k, (b, _) in t["bodies"].items()},

@@ -10,7 +10,17 @@ __all__ = ["ROUTERS"]
 
 from fastapi import APIRouter
 
-from dialoguelab.web.routes import actors, apidocs, insights, membership, overview, recognition, sources, timeline
+from dialoguelab.web.routes import (
+    actors,
+    apidocs,
+    forecast,
+    insights,
+    membership,
+    overview,
+    recognition,
+    sources,
+    timeline,
+)
 
 ROUTERS: list[APIRouter] = [
     overview.router,
@@ -20,5 +30,6 @@ ROUTERS: list[APIRouter] = [
     membership.router,
     sources.router,
     insights.router,
+    forecast.router,
     apidocs.router,
 ]
