@@ -278,3 +278,36 @@ def test_state_record_of_any_state(client, case):
     assert un["member"] and un["vote"] == "no" and "Security Council recommendation" in un["votes_in"]
     assert client.get("/api/v1/states/ZZZ").status_code == 404
     assert client.get("/api/v1/states/ISR", params={"case": "palestine"}).json()["stances"]
+
+
+@pytest.fixture(scope="module")
+def palestine_first():
+    """The dashboard serving the Palestine case by default, so the Kosovo case is the one asked with ?case=."""
+    import warnings
+
+    from dialoguelab.case import builtin_case_path
+    from dialoguelab.web.app import create_app
+    from dialoguelab.web.config import Settings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    app = create_app(Settings(case_path=builtin_case_path("palestine"), warm_up=False))
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.mark.parametrize("path", ["/forecast", "/membership?body=nato", "/stance", "/findings"])
+def test_pages_of_a_non_default_case_with_every_part_keep_it(palestine_first, path):
+    from dialoguelab.forecast.api import load_issues
+
+    if path == "/forecast":  # an issue page too, with its scenario form
+        issue = next(iter(load_issues(load_case("kosovo"))))
+        path = f"/forecast/{getattr(issue, 'id', issue)}?runs=0"
+    sep = "&" if "?" in path else "?"
+    r = palestine_first.get(f"{path}{sep}case=kosovo")
+    assert r.status_code == 200, r.text[:300]
+    page = links(r.text)
+    lost = [h for h in _page_links(page.hrefs) if "case=kosovo" not in h]
+    assert not lost, lost[:5]
+    assert all(("case", "kosovo") in page.hidden for f in page.forms if f.get("id") != "case-select")

@@ -25,7 +25,7 @@ from dialoguelab.case import load_case
 from dialoguelab.web.cache import ResponseCacheMiddleware
 from dialoguelab.web.config import Settings, get_settings
 from dialoguelab.web.deps import available_cases
-from dialoguelab.web.params import EmptyMeansAnyMiddleware
+from dialoguelab.web.params import EmptyMeansAnyMiddleware, document_empty_values
 from dialoguelab.web.routes import ROUTERS
 from dialoguelab.web.security import SecurityHeadersMiddleware, install_error_handlers
 
@@ -187,6 +187,7 @@ def _refine_openapi(app: FastAPI, cases: dict[str, Path]) -> None:
                         elif sub.get("type") == "array" and sub.get("items", {}).get("type") == "string":
                             sub["items"].pop("pattern", None)
                             sub["items"].update(fmt)
+        document_empty_values(doc)  # an optional parameter sent empty counts as not given
         app.openapi_schema = doc
         return doc
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 __all__ = ["DATE_PATTERN", "DateParam", "TextParam", "ActorParam", "EventTypeParam", "LimitParam", "FormatParam",
-           "DAY_PATTERN", "DayParam", "EmptyMeansAnyMiddleware", "drop_empty_values"]
+           "DAY_PATTERN", "DayParam", "EmptyMeansAnyMiddleware", "drop_empty_values", "EMPTY_VALUE",
+           "document_empty_values"]
 
 from typing import Annotated, Any, Literal
 
@@ -72,3 +73,29 @@ def drop_empty_values(query: bytes) -> bytes:
     pairs = [p for p in query.split(b"&") if p]
     kept = [p for p in pairs if p.partition(b"=")[2] != b""]
     return b"&".join(kept)
+
+
+#: The schema of a query value sent empty, which every optional parameter accepts (as "not given").
+EMPTY_VALUE: dict[str, Any] = {"type": "string", "maxLength": 0, "description": "empty: the parameter is not given"}
+
+
+def document_empty_values(doc: dict[str, Any]) -> dict[str, Any]:
+    """State in an OpenAPI document what :class:`EmptyMeansAnyMiddleware` does: an optional query parameter
+    may be sent empty (``?kind=``), and then counts as not given. Required and path parameters are left
+    as they are (sent empty, a required parameter is still missing: 422).
+
+    Returns the same document, changed in place.
+    """
+    for ops in doc.get("paths", {}).values():
+        for op in ops.values():
+            for prm in op.get("parameters", []):
+                if prm.get("in") != "query" or prm.get("required"):
+                    continue
+                schema = prm.get("schema", {})
+                if "anyOf" in schema:
+                    if EMPTY_VALUE not in schema["anyOf"]:
+                        schema["anyOf"].append(dict(EMPTY_VALUE))
+                    continue
+                outer = {k: schema.pop(k) for k in ("title", "description", "default", "examples") if k in schema}
+                prm["schema"] = {**outer, "anyOf": [schema, dict(EMPTY_VALUE)]}
+    return doc

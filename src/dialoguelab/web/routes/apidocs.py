@@ -26,7 +26,7 @@ def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
             params = []
             for p in op.get("parameters", []):
                 schema = p.get("schema", {})
-                kinds = schema.get("anyOf", [schema])
+                kinds = [k for k in schema.get("anyOf", [schema]) if k.get("maxLength") != 0]  # not "empty"
                 enum = next((k.get("enum") for k in kinds if k.get("enum")), None)
                 types = [k.get("type") for k in kinds if k.get("type") and k.get("type") != "null"]
                 params.append({
