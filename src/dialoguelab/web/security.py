@@ -214,14 +214,9 @@ def _error_response(request: Request, status: int, message: str, fields: list[di
         if fields is not None:
             body["errors"] = fields
         return JSONResponse(body, status_code=status)
-    from dialoguelab.web.deps import templates
+    from dialoguelab.web.render import render_error  # in the site's layout, with its navigation
 
-    return templates.TemplateResponse(
-        request=request,
-        name="error.html",
-        context={"status": status, "message": message, "fields": fields or []},
-        status_code=status,
-    )
+    return render_error(request, status, message, fields)
 
 
 def install_error_handlers(app: FastAPI) -> None:
