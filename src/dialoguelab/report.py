@@ -31,6 +31,8 @@ from dialoguelab.case import Case
 from dialoguelab.errors import DialoguelabError, InvalidParameterError
 from dialoguelab.fsutil import atomic_write
 from dialoguelab.jsonable import to_jsonable
+from dialoguelab.membership.views import OUTCOME_TITLE, PROBABILITY_TITLE, outcome_word
+from dialoguelab.output import percent
 
 REPORT_FILE = "report.html"
 TEMPLATES_DIR = Path(__file__).parent / "report_templates"
@@ -62,15 +64,35 @@ def _layout(title: str, ytitle: str, yrange: list[float] | None = None) -> dict[
     return lay
 
 
+def stance_years(frames: list[Any], periods: list[dict[str, Any]]) -> tuple[int, int]:
+    """One year range for every stance chart: the first and last year with data or a named period.
+
+    Drawing every series on the same x range lets a reader compare them year against year.
+    """
+    years = [int(y) for f in frames for y in f[f.n > 0].start]
+    years += [int(p["start"]) for p in periods] + [int(p["end"]) for p in periods]
+    if not years:
+        today = dt.date.today().year
+        return today - 1, today
+    return min(years), max(years)
+
+
 def stance_figure(
-    frame: Any, changepoints: list[int], periods: list[dict[str, Any]], title: str
+    frame: Any,
+    changepoints: list[int],
+    periods: list[dict[str, Any]],
+    title: str,
+    years: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """A Plotly figure (plain dict) of a yearly stance series: means, intervals, change points, periods.
 
     ``frame`` is :func:`dialoguelab.stance.series.stance_series` output; sparse years are drawn hollow.
+    ``years`` fixes the x range (see :func:`stance_years`), so that several series share one axis. The
+    named periods are grey bands numbered inside the plot (1, 2, …, in the order of ``periods``; the
+    page and the report list the numbers with the periods' names, and hovering a number shows it).
     """
     obs = frame[frame.n > 0]
-    years = [int(y) for y in obs.start]
+    xs = [int(y) for y in obs.start]
     means = [round(float(v), 3) for v in obs["mean"]]
     lo = [None if v != v else round(float(v), 3) for v in obs.lo]
     hi = [None if v != v else round(float(v), 3) for v in obs.hi]
@@ -83,7 +105,7 @@ def stance_figure(
             "type": "scatter",
             "mode": "lines+markers",
             "name": "mean score (95% bootstrap interval)",
-            "x": years,
+            "x": xs,
             "y": means,
             "error_y": {
                 "type": "data",
@@ -142,23 +164,34 @@ def stance_figure(
                 "line": {"color": _COLORS["cp"], "dash": "dash"},
             }
         )
-    lay = _layout(title, "score (−10 conflict … +10 cooperation)", [-10.5, 10.5])
+    lay = _layout(title, "score (−10 conflict … +10 coop.)", [-10.5, 10.5])
+    lay["xaxis"]["title"] = {"text": ""}  # years speak for themselves; the legend sits below the axis
+    if years is not None:
+        lay["xaxis"]["range"] = [years[0] - 0.6, years[1] + 0.6]
+        lay["xaxis"]["autorange"] = False
     lay["shapes"] = shapes
     lay["annotations"] = [
         {
             "x": (p["start"] + p["end"]) / 2,
-            "y": 1.0,
+            "y": 0.985,
             "xref": "x",
             "yref": "paper",
-            "text": p["label"][:28],
+            "text": f"<b>{i}</b>",
+            "hovertext": f"{i}. {p['label']} ({_span(p)})",
             "showarrow": False,
-            "font": {"size": 9, "color": "#555"},
-            "textangle": -90,
+            "font": {"size": 11, "color": "#333"},
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "borderpad": 1,
             "yanchor": "top",
+            "xanchor": "center",
         }
-        for p in periods
+        for i, p in enumerate(periods, start=1)
     ]
     return {"data": data, "layout": lay}
+
+
+def _span(p: dict[str, Any]) -> str:
+    return str(p["start"]) if p["start"] == p["end"] else f"{p['start']}–{p['end']}"
 
 
 def recognitions_figure(points: list[dict[str, Any]], applicant: str = "the applicant") -> dict[str, Any]:
@@ -182,24 +215,58 @@ def recognitions_figure(points: list[dict[str, Any]], applicant: str = "the appl
 
 
 def admissions_figure(rows: list[dict[str, Any]], applicant: str = "the applicant") -> dict[str, Any]:
-    """Blocking members per body (Plotly dict) from admission outcome rows."""
-    lay = _layout(f"Who blocks {applicant}'s admission, by body", "blocking members")
-    lay["xaxis"] = {"title": {"text": "body"}, "type": "category"}
-    lay["showlegend"] = False
-    colors = ["#2e7d32" if r["passed"] else ("#b03a2e" if set(r["blocking"]) & set(r["veto_players"]) else "#c77c02")
-              for r in rows]
+    """Who blocks the applicant in each body (Plotly dict), from :func:`~dialoguelab.membership.views.body_headlines`.
+
+    One row per body, its name in full on the y axis: a bar for the members whose own vote blocks (veto,
+    consensus, unanimity) and a bar for the further yes votes a stage lacks to reach its majority, each
+    annotated ("blocked by …", "lacks the majority: N more yes needed"); a body that would pass says so.
+    """
+    names = [r["name"] for r in rows]
+    blocking = [len(r["blocking"]) for r in rows]
+    short = [sum(s["more_yes_needed"] for s in r.get("short", [])) for r in rows]
+    annotations = []
+    for r, n_block, n_short in zip(rows, blocking, short, strict=True):
+        if r["passed"]:
+            text, x = "would pass", 0
+        else:
+            parts = []
+            if n_block:
+                parts.append("blocked by " + (", ".join(r["blockers"]) if n_block <= 3 else f"{n_block} members"))
+            for st in r.get("short", []):
+                parts.append(f"lacks the majority: {st['more_yes_needed']} more yes needed")
+            text, x = "; ".join(parts) or "blocked", max(n_block, n_short)
+        annotations.append({"x": x, "y": r["name"], "xref": "x", "yref": "y", "text": text, "showarrow": False,
+                            "xanchor": "left", "xshift": 6, "font": {"size": 11, "color": "#333"}})
+    lay = _layout(f"Who blocks {applicant}'s admission, by body", "")
+    lay["height"] = 130 + 48 * len(rows)
+    lay["margin"] = {"l": 20, "r": 20, "t": 80, "b": 50}
+    lay["barmode"] = "group"
+    top = max(blocking + short + [1])
+    lay["xaxis"] = {"title": {"text": "states"}, "gridcolor": "#eee",
+                    "range": [0, top * 2.2], "rangemode": "tozero"}
+    lay["yaxis"] = {"type": "category", "automargin": True, "autorange": "reversed", "categoryarray": names}
+    lay["legend"] = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left"}
+    lay["annotations"] = annotations
     return {
         "data": [
             {
                 "type": "bar",
-                "x": [r["name"] for r in rows],
-                "y": [len(r["blocking"]) for r in rows],
-                "marker": {"color": colors},
-                "text": [
-                    ", ".join(r["blocking"][:8]) + (" …" if len(r["blocking"]) > 8 else "") for r in rows
-                ],
-                "hovertemplate": "%{x}: %{y} blocking<br>%{text}<extra></extra>",
-            }
+                "orientation": "h",
+                "name": "members whose vote blocks (veto, consensus, unanimity)",
+                "y": names,
+                "x": blocking,
+                "marker": {"color": "#b03a2e"},
+                "hovertemplate": "%{y}: %{x} blocking<extra></extra>",
+            },
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": "more yes votes needed (majority not reached)",
+                "y": names,
+                "x": short,
+                "marker": {"color": "#c77c02"},
+                "hovertemplate": "%{y}: %{x} more yes votes needed<extra></extra>",
+            },
         ],
         "layout": lay,
     }
@@ -209,11 +276,14 @@ def _recognitions(case: Case) -> tuple[list[dict[str, Any]], list[dict[str, Any]
     from dialoguelab.membership.data import membership_data
     from dialoguelab.membership.world import applicant_since, world
 
+    if not case.has_part("membership"):
+        return [], [], ("This case has no recognition data (no membership/ folder), so there is no count "
+                        "of recognitions to draw.")
     try:
         data = membership_data(case)
         start = applicant_since(case).replace(day=1)
     except DialoguelabError as exc:
-        return [], [], f"recognitions not available: {exc}"
+        return [], [], f"Recognitions are not available: {exc}"
     points = []
     today = dt.date.today()
     y, m = start.year, start.month
@@ -243,40 +313,27 @@ def _recognitions(case: Case) -> tuple[list[dict[str, Any]], list[dict[str, Any]
     return points, rows, None
 
 
-def _admissions(case: Case) -> tuple[list[dict[str, Any]], str | None]:
-    from dialoguelab.membership.data import membership_data
+def _admissions(case: Case) -> tuple[list[dict[str, Any]], dict[str, Any] | None, str | None]:
+    """Every body's headline answer today (:func:`~dialoguelab.membership.views.body_headlines`) with its
+    stages, and what the probabilities are conditional on."""
     from dialoguelab.membership.outcomes import outcome
+    from dialoguelab.membership.views import body_headlines, probability_condition
 
+    if not case.has_part("membership"):
+        return [], None, ("This case has no membership data (no membership/ folder with the applicant's "
+                          "recognitions and declared stances), so no admission outcome is computed.")
     try:
-        data = membership_data(case)
+        rows = body_headlines(case)
+        condition = probability_condition(case)
     except DialoguelabError as exc:
-        return [], f"admission outcomes not available: {exc}"
-    rows = []
-    for b in data.bodies.values():
-        try:
-            o = outcome(case, b.id, None, detail=False)
-        except DialoguelabError:
-            continue
-        rows.append(
-            {
-                "body": o.body,
-                "name": o.name,
-                "date": o.date,
-                "passed": o.passed,
-                "blocking": list(o.blocking),
-                "veto_players": list(o.veto_players),
-                "stages": [
-                    {
-                        "name": s.name,
-                        "passed": s.passed,
-                        "legal_basis": s.legal_basis,
-                        "citations": list(s.citations),
-                    }
-                    for s in o.stages
-                ],
-            }
-        )
-    return rows, None
+        return [], None, f"Admission outcomes are not available: {exc}"
+    for r in rows:
+        o = outcome(case, r["body"], r["date"], detail=False)
+        r["stages"] = [
+            {"name": s.name, "passed": s.passed, "legal_basis": s.legal_basis, "citations": list(s.citations)}
+            for s in o.stages
+        ]
+    return rows, condition, None
 
 
 def build_report_context(case: Case, *, scale: str = "goldstein") -> dict[str, Any]:
@@ -287,37 +344,55 @@ def build_report_context(case: Case, *, scale: str = "goldstein") -> dict[str, A
     from dialoguelab.stance.series import scored_events, series_specs, stance_series
 
     applicant = case.meta.applicant.name if case.meta.applicant else "the applicant"
-    findings = [r.to_dict() for r in evaluate_findings(case)]
-    cps = changepoints(case, scale=scale)
-    periods = cps["periods"]
+    findings: list[dict[str, Any]] = []
+    findings_note = None
+    if case.has_part("findings"):
+        findings = [r.to_dict() for r in evaluate_findings(case)]
+    else:
+        findings_note = ("This case has no findings to check: its folder has no findings.yaml (the study's "
+                         "claims, each with its evidence and a check).")
     figures: list[dict[str, Any]] = []
-    stance = []
-    for name, spec in series_specs(case).items():
-        frame = stance_series(case, name, scale=scale)
-        ev = scored_events(case, name, scale=scale)
-        fig_id = f"fig-stance-{name}"
-        figures.append(
-            {
-                "id": fig_id,
-                "figure": stance_figure(frame, cps["series"][name]["changepoints"], periods, spec.title),
-            }
-        )
-        stance.append(
-            {
-                "name": name,
-                "title": spec.title,
-                "description": spec.description,
-                "figure": fig_id,
-                "changepoints": cps["series"][name]["changepoints"],
-                "agreement": cps["series"][name]["agreement"],
-                "events": to_jsonable(ev[["id", "date", "type", "score", "relation"]]),
-                "sparse_years": [int(y) for y in frame[(frame.n > 0) & frame["sparse"]].start],
-            }
-        )
+    stance: list[dict[str, Any]] = []
+    periods: list[dict[str, Any]] = []
+    overall: dict[str, Any] = {}
+    method: dict[str, Any] = {}
+    stance_note = None
+    years: tuple[int, int] | None = None
+    if case.has_part("blocs"):
+        cps = changepoints(case, scale=scale)
+        periods, overall, method = cps["periods"], cps["overall"], cps["method"]
+        specs = series_specs(case)
+        frames = {name: stance_series(case, name, scale=scale) for name in specs}
+        years = stance_years(list(frames.values()), periods)  # one x range for every stance chart
+        for name, spec in specs.items():
+            frame = frames[name]
+            ev = scored_events(case, name, scale=scale)
+            fig_id = f"fig-stance-{name}"
+            figures.append(
+                {
+                    "id": fig_id,
+                    "figure": stance_figure(frame, cps["series"][name]["changepoints"], periods, spec.title, years),
+                }
+            )
+            stance.append(
+                {
+                    "name": name,
+                    "title": spec.title,
+                    "description": spec.description,
+                    "figure": fig_id,
+                    "changepoints": cps["series"][name]["changepoints"],
+                    "agreement": cps["series"][name]["agreement"],
+                    "events": to_jsonable(ev[["id", "date", "type", "score", "relation"]]),
+                    "sparse_years": [int(y) for y in frame[(frame.n > 0) & frame["sparse"]].start],
+                }
+            )
+    else:
+        stance_note = ("This case has no stance series: its folder has no blocs.yaml (the blocs of actors and "
+                       "the series read between them).")
     points, recognitions, rec_note = _recognitions(case)
     if points:
         figures.append({"id": "fig-recognitions", "figure": recognitions_figure(points, applicant)})
-    admissions, adm_note = _admissions(case)
+    admissions, condition, adm_note = _admissions(case)
     from dialoguelab.membership.swing import swing_report
 
     swing = swing_report(case)
@@ -351,15 +426,21 @@ def build_report_context(case: Case, *, scale: str = "goldstein") -> dict[str, A
         "generated": dt.date.today().isoformat(),
         "version": __version__,
         "findings": findings,
+        "findings_note": findings_note,
         "stance": stance,
+        "stance_note": stance_note,
+        "years": years,
         "periods": periods,
-        "overall": cps["overall"],
-        "method": cps["method"],
+        "overall": overall,
+        "method": method,
         "scoring": to_jsonable(scoring_table(scale)[["type", "score", "derivation", "errata"]]),
         "recognitions": recognitions,
         "recognitions_note": rec_note,
         "admissions": admissions,
         "admissions_note": adm_note,
+        "probability_condition": condition,
+        "outcome_title": OUTCOME_TITLE,
+        "probability_title": PROBABILITY_TITLE,
         "events": events,
         "sources": sources,
         "figures": figures,
@@ -382,12 +463,14 @@ def _plotly_js_text() -> str:
 def _env() -> Any:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals.update(percent=percent, outcome_text=outcome_word)  # the words and numbers of every surface
+    return env
 
 
 def render_report(case: Case, *, scale: str = "goldstein") -> str:
@@ -399,7 +482,8 @@ def render_report(case: Case, *, scale: str = "goldstein") -> str:
 
 
 def write_report(case: Case, out: str | Path, *, scale: str = "goldstein") -> Path:
-    """Write ``report.html`` into the folder ``out`` (created if needed), atomically.
+    """Write ``report.html`` into the folder ``out`` (created if needed), atomically, with the usual mode
+    (0o666 less the umask, like any file the user creates).
 
     Parameters
     ----------

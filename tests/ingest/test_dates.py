@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dialoguelab.ingest.dates import MentionPrecision, find_dates, resolve_relative
@@ -104,6 +104,7 @@ def test_relative_without_anchor_is_left_unresolved() -> None:
     assert r.date is None and "no earlier date" in (r.note or "")
 
 
+@settings(deadline=None)  # no wall-clock limit in a test: a loaded machine is not a defect
 @given(
     st.dates(
         min_value=__import__("datetime").date(1900, 1, 1), max_value=__import__("datetime").date(2099, 12, 31)

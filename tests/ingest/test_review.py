@@ -130,7 +130,8 @@ def test_a_relative_date_is_merged_as_read_from_context(mini_case_dir: Path, tmp
     report = review(out, mini_case_dir, accept_all=True)
     case = load_case(mini_case_dir)
     by_date = {str(case.event(i).date): case.event(i) for i in report.added}
-    assert by_date["2010-05-05"].date_basis.value == "paper"
+    # the document is not the case's paper: its dates are outside dates (the paper's own stay "paper")
+    assert by_date["2010-05-05"].date_basis.value == "outside"
     nxt = by_date["2010-05-06"]
     assert nxt.date_basis.value == "context" and nxt.date_note
     assert check_case(mini_case_dir).ok

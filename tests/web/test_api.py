@@ -412,7 +412,10 @@ def test_openapi_documents_real_error_bodies(client):
             assert responses[code]["content"]["application/json"]["schema"] == {
                 "$ref": "#/components/schemas/ErrorBody"}, (path, code)
     mode = spec["paths"]["/api/v1/forecast/{issue}"]["get"]["parameters"]
-    assert next(p for p in mode if p["name"] == "mode")["schema"]["enum"] == ["replication", "corrected"]
+    schema = next(p for p in mode if p["name"] == "mode")["schema"]
+    kinds = schema.get("anyOf", [schema])  # an optional parameter may also be sent empty (not given)
+    assert [k["enum"] for k in kinds if "enum" in k] == [["replication", "corrected"]]
+    assert {"type": "string", "maxLength": 0} in [{k: v for k, v in x.items() if k != "description"} for x in kinds]
 
 
 # --- URLs from case files: only http(s) accepted and rendered --------------------------------------

@@ -192,7 +192,7 @@ def test_membership_page_shows_procedures_and_basis(client, case):
     assert "follows declared positions; not a ballot" in r.text
     assert 'href="/sources#src-nato-consensus-decision-making"' in r.text
     r = client.get("/membership", params={"body": "interpol", "date": "2018-11-20"})
-    assert 'data-procedure="secret_ballot"' in r.text and "(not verified)" in r.text
+    assert 'data-procedure="secret_ballot"' in r.text and ">not verified<" in r.text
     rows = client.get("/api/v1/membership/compare", params={"date": DAY}).json()["rows"]
     assert {r["body"]: r["probability_basis"] for r in rows}["osce"] == "declared_positions"
 

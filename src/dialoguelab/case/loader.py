@@ -44,7 +44,7 @@ from dialoguelab.case.files import (
     read_yaml_records,
     validate_records,
 )
-from dialoguelab.case.paper import PaperText, find_paper
+from dialoguelab.case.paper import PaperText, find_paper, normalise
 from dialoguelab.case.parts import CasePart, registered_parts
 from dialoguelab.case.schema import (
     Actor,
@@ -757,6 +757,22 @@ def _check_locators(
         texts[sid] = doc
         return doc
 
+    # words quoted from a document other than the paper must be in that document's stored text, from the
+    # quotation's line on (the paper's quotations are checked by the tests, against the paper's text)
+    for q, rec in t.get("quotations", []):
+        if q.locator.document is None:
+            continue
+        doc = document_text(q.locator.document)
+        if not isinstance(doc, str) and not _quoted_in(doc, q.text, q.locator.line):
+            problems.append(
+                Problem(
+                    rec.file,
+                    rec.line_of("text"),
+                    "text",
+                    f"the quotation's words are not in {q.locator.document!r} from line {q.locator.line} on "
+                    f"(texts/{sources[q.locator.document][0].text_file}): a quotation is stored verbatim",
+                )
+            )
     checked = 0
     for lc, rec, fname in _locators(t):
         if lc.document is None:
@@ -770,6 +786,16 @@ def _check_locators(
         if reason:
             problems.append(Problem(rec.file, rec.line_of(fname.split(".")[0]), fname, reason))
     return path, checked
+
+
+_QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'"})
+QUOTATION_SPAN = 40  # lines from a quotation's locator within which its words must stand
+
+
+def _quoted_in(doc: PaperText, words: str, line: int) -> bool:
+    """Whether ``words`` stand in ``doc`` from ``line`` on (whitespace collapsed, curly quotes as straight)."""
+    text = normalise(" ".join(doc.lines[max(line - 1, 0) : line - 1 + QUOTATION_SPAN])).translate(_QUOTE_MARKS)
+    return normalise(words).translate(_QUOTE_MARKS) in text
 
 
 def _build(

@@ -7,17 +7,23 @@ The pipeline for one document (:func:`extract_candidates`):
    against the nearest preceding absolute date; drop a relative expression that sits next to an
    absolute one ("Two days later, on March 26, 1999") — the absolute wins, and a disagreement between
    the two is written into the date note;
+   read weekdays, "today", "yesterday" and days without a year against the document's date (its
+   dateline, header, address, or the date the reviewer gave: :func:`document_metadata`);
 3. one candidate per event date of a sentence; its clause runs from the previous date of the sentence
    to the next one, and actors (gazetteer) and the type (classifier) are read from that clause;
 4. attach the footnote markers of the sentence (else the next marker of the paragraph), the quotations
    of the sentence with their speaker, and a locator (line + the sentence's opening words) checked by the
    case's locator rule;
-5. link the candidate to existing case events with the same date and at least one common actor.
+5. link the candidate to existing case events with the same day (day precision only) and at least one
+   common actor.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "DocumentDate",
+    "document_metadata",
+    "METADATA_FIELDS",
     "Candidate",
     "QuotationCandidate",
     "IngestResult",
@@ -26,19 +32,28 @@ __all__ = [
     "ingest_document",
 ]
 
+import hashlib
 import re
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from dialoguelab.case.dates import PartialDate
 from dialoguelab.case.paper import WINDOW, normalise
 from dialoguelab.case.schema import Locator
 from dialoguelab.ingest.actors import ActorMention, Gazetteer, NewActorCandidate, new_actor_candidates
 from dialoguelab.ingest.classify import classify
-from dialoguelab.ingest.dates import DateMention, MentionPrecision, find_dates, resolve_relative
+from dialoguelab.ingest.dates import (
+    DateMention,
+    MentionPrecision,
+    find_dates,
+    read_dateline,
+    resolve_against_document,
+    resolve_relative,
+)
 from dialoguelab.ingest.document import MAX_BYTES, Document, Paragraph, read_document
 
 _ABBREV = {
@@ -200,6 +215,9 @@ class Candidate:
     links: list[str] = field(default_factory=list)
     summary: str = ""
     status: str = "pending"
+    date_basis: str | None = None
+    citations: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -326,6 +344,147 @@ def _anchor_starts_at(doc: Document, line: int, col: int, anchor: str) -> bool:
     return " ".join(words).startswith(want)
 
 
+#: What a reviewer may say about a document (``ingest --title …``, ``review --edit d-… title=…``); the merge
+#: writes them into the document's source record.
+METADATA_FIELDS = ("title", "publisher", "date", "url", "note")
+#: A dateline heads a report: it is looked for in paragraphs starting on the document's first lines.
+DATELINE_LINES = 30
+_URL_DAY = re.compile(r"/((?:19|20)\d\d)[/-]([01]?\d)[/-]([0-3]?\d)(?=[/._-]|$)")
+_URL_COMPACT_DAY = re.compile(r"/((?:19|20)\d\d)([01]\d)([0-3]\d)(?=[/._-]|$)")
+_URL_MONTH = re.compile(r"/((?:19|20)\d\d)/([01]?\d)(?=/)")
+_URL_YEAR = re.compile(r"/((?:19|20)\d\d)(?=/)")
+
+
+@dataclass(frozen=True)
+class DocumentDate:
+    """The date of a document (its publication), and where it was read."""
+
+    date: PartialDate
+    origin: str
+    line: int | None = None
+
+
+_Datelines = tuple[set[int], dict[int, DateMention], DocumentDate | None, tuple[DateMention, int] | None]
+
+
+def _date_in_url(url: str) -> tuple[PartialDate, str] | None:
+    """A date written in a page's address: ``/2025/12/18/`` or ``/20250902/`` (day), ``/2025/10/`` (month),
+    ``/2024/`` (year)."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", url.strip())
+    for pat in (_URL_DAY, _URL_COMPACT_DAY):
+        m = pat.search(path)
+        if m:
+            try:
+                return PartialDate(int(m.group(1)), int(m.group(2)), int(m.group(3))), m.group(0)
+            except ValueError:
+                pass
+    m = _URL_MONTH.search(path)
+    if m:
+        try:
+            return PartialDate(int(m.group(1)), int(m.group(2))), m.group(0)
+        except ValueError:
+            return None
+    m = _URL_YEAR.search(path)  # a folder of the year: press.un.org/en/2024/sc15582.doc.htm
+    return (PartialDate(int(m.group(1))), m.group(0)) if m else None
+
+
+def _datelines(doc: Document) -> _Datelines:
+    """Datelines near the top: paragraphs that are only a date, and dates that open a paragraph.
+
+    Returns the indexes of the paragraphs that are only a dateline (they are not text), the opening
+    dateline mention per paragraph index, the first dateline with a year as a :class:`DocumentDate`, and
+    a first dateline without a year with its line (to be completed by the address's date).
+    """
+    whole: set[int] = set()
+    opening: dict[int, DateMention] = {}
+    found: DocumentDate | None = None
+    yearless: tuple[DateMention, int] | None = None
+    for k, para in enumerate(doc.paragraphs):
+        if para.first_line > DATELINE_LINES:
+            break
+        got = read_dateline(para.text) if para.text.strip() else None
+        if got is None and len(para.text) <= 100 and para.last_line > para.first_line:
+            # a byline and a dateline joined ("Beta" / "09. feb. 2024. 10:50"): the dateline is a line of its own
+            for n in range(para.first_line, para.last_line + 1):
+                one = read_dateline(doc.lines[n - 1].strip())
+                if one is not None and one[1]:
+                    got = one
+                    break
+        if got is None:
+            continue
+        m, is_whole = got
+        line = para.line_at(m.start)
+        if is_whole:
+            whole.add(k)
+        else:
+            opening[k] = m
+        if m.date is not None and found is None:
+            found = DocumentDate(m.date, f"its dateline {m.text!r}, line {line}", line)
+        elif m.date is None and yearless is None:
+            yearless = (m, line)
+    return whole, opening, found, yearless
+
+
+def document_metadata(
+    doc: Document, given: Mapping[str, Any] | None = None, datelines: _Datelines | None = None
+) -> tuple[dict[str, Any], DocumentDate | None]:
+    """What is known of a document for its source record: title, publisher, date, URL, note, and from where.
+
+    Each field comes from the reviewer (``given``: ``ingest --title/--publisher/--date/--url/--note``)
+    first, then from the document itself: the URL from a header line ("URL (note) excerpts retrieved
+    2026-12", :func:`~dialoguelab.ingest.document.parse_text`), the date from a dateline (a date on a line
+    of its own near the top, or opening the report), else from the date written in the URL
+    (``/2025/12/18/``); a dateline without a year ("BELGRADE, March 7.") takes the address's year. The
+    title is the first paragraph when it is a heading. ``from`` says where each value was read.
+
+    Returns
+    -------
+    (dict, DocumentDate or None)
+        The metadata (values are ``None`` when unknown) and the document's date, used to read weekdays,
+        "today" and days without a year.
+    """
+    given = dict(given or {})
+    header = doc.metadata
+    meta: dict[str, Any] = {f: None for f in METADATA_FIELDS}
+    origin: dict[str, str] = {}
+    for f in METADATA_FIELDS:
+        if given.get(f) not in (None, ""):
+            meta[f] = str(given[f])
+            origin[f] = "given to ingest"
+    if meta["url"] is None and header.get("url"):
+        meta["url"], origin["url"] = header["url"], f"its header line (line {header.get('line', 1)})"
+    if meta["note"] is None and header.get("note"):
+        meta["note"], origin["note"] = header["note"], f"its header line (line {header.get('line', 1)})"
+    whole, _, dateline, yearless = datelines if datelines is not None else _datelines(doc)
+    if meta["title"] is None:
+        first = next((p for k, p in enumerate(doc.paragraphs) if p.text.strip() and k not in whole), None)
+        if first is not None and first.heading and first.first_line <= DATELINE_LINES:
+            meta["title"] = re.sub(r"^=+\s*|\s*=+$", "", first.text.strip())[:300] or None
+            if meta["title"]:
+                origin["title"] = f"its first heading (line {first.first_line})"
+    doc_date: DocumentDate | None = None
+    if meta["date"] is not None:
+        doc_date = DocumentDate(PartialDate.parse(meta["date"]), "the date given for the document")
+    in_url = _date_in_url(meta["url"]) if meta["url"] else None
+    if doc_date is None and dateline is not None:
+        doc_date = dateline
+    if doc_date is None and yearless is not None and in_url is not None:
+        ym, yline = yearless
+        assert ym.month is not None and ym.day is not None
+        try:
+            d: PartialDate | None = PartialDate(in_url[0].year, ym.month, ym.day)
+        except ValueError:
+            d = None
+        if d is not None and in_url[0].month in (None, d.month) and in_url[0].day in (None, d.day):
+            doc_date = DocumentDate(d, f"its dateline {ym.text!r}, line {yline}, in the year of its address", yline)
+    if doc_date is None and in_url is not None:
+        doc_date = DocumentDate(in_url[0], f"its address ({in_url[1]})")
+    if doc_date is not None and meta["date"] is None:
+        meta["date"], origin["date"] = str(doc_date.date), doc_date.origin
+    meta["from"] = origin
+    return meta, doc_date
+
+
 def _case_index(events: Iterable[Any]) -> dict[str, list[tuple[str, set[str]]]]:
     index: dict[str, list[tuple[str, set[str]]]] = {}
     for ev in events:
@@ -339,6 +498,7 @@ def extract_candidates(
     gazetteer: Gazetteer,
     case_events: Iterable[Any] = (),
     min_actors: int = 1,
+    metadata: Mapping[str, Any] | None = None,
 ) -> IngestResult:
     """Turn a :class:`~dialoguelab.ingest.document.Document` into candidate events.
 
@@ -348,10 +508,14 @@ def extract_candidates(
     gazetteer : Gazetteer
         Names, aliases and metonyms of the case's actors.
     case_events : iterable of Event, optional
-        Existing events: a candidate with the same date and a common actor is linked to them.
+        Existing events: a candidate dated to the same day, sharing an actor with one, is linked to it.
     min_actors : int, default=1
         A dated sentence needs at least this many known actors to become a candidate (an event needs
         a source actor to be merged).
+    metadata : mapping, optional
+        What the reviewer says of the document (:data:`METADATA_FIELDS`: title, publisher, date, url,
+        note); the rest is read from the document (:func:`document_metadata`). The document's date
+        resolves weekdays, "today", "yesterday" and days without a year.
 
     Returns
     -------
@@ -361,6 +525,10 @@ def extract_candidates(
     index = _case_index(case_events)
     name = Path(doc.path).name
     doc_slug = _slug(Path(doc.path).stem)
+    found = _datelines(doc)
+    meta, doc_date = document_metadata(doc, metadata, found)
+    dateline_paras, opening_datelines, _, _ = found
+    per_line: dict[int, int] = {}  # candidates numbered per line: c-<doc>-<line>-<n>, unique and stable
     candidates: list[Candidate] = []
     sentences_for_new: list[tuple[str, int]] = []
     stats: dict[str, int] = {
@@ -375,18 +543,28 @@ def extract_candidates(
         "dated_sentences_without_actor": 0,
         "locators_invalid": 0,
         "headings": 0,
+        "datelines": 0,
+        "document_dated": 0,
     }
     last_absolute: DateMention | None = None
-    for para in doc.paragraphs:
+    for k_para, para in enumerate(doc.paragraphs):
         text = para.text
         if not text.strip():
+            continue
+        if k_para in dateline_paras:
+            # "United Nations, 8 February 2024" on its own line dates the document; it reports nothing
+            stats["datelines"] += 1
             continue
         if para.heading:
             # a title names a section ("Serbia and the UN in 2023"); the events are in the sentences below
             stats["headings"] += 1
             sentences_for_new += [(text[a:b], para.line_at(a)) for a, b in split_sentences(text)]
             continue
-        all_mentions = find_dates(text)
+        all_mentions = find_dates(text, deictic=doc_date is not None)
+        opening = opening_datelines.get(k_para)
+        if opening is not None:  # "Oct 9, 2024 – The trial …": the dateline dates the document
+            stats["datelines"] += 1
+            all_mentions = [replace(m, role="dateline") if m.start == opening.start else m for m in all_mentions]
         stats["date_mentions"] += len(all_mentions)
         actor_mentions = gazetteer.find(text)
         # offsets, sorted, so that each sentence takes its dates, actors and markers by binary search:
@@ -399,6 +577,26 @@ def extract_candidates(
             line = para.line_at(s)
             sentences_for_new.append((text[s:e], line))
             ms = all_mentions[bisect_left(date_starts, s) : bisect_left(date_starts, e)]
+            # weekdays, "today", days without a year: read against the document's date (or a year written
+            # earlier in the sentence), before relative dates are resolved
+            for i, m in enumerate(ms):
+                if m.kind in ("deictic", "yearless"):
+                    year_anchor = next(
+                        (
+                            o
+                            for o in reversed(ms[:i])
+                            if o.date is not None and o.kind in ("absolute", "partial", "range", "vague")
+                        ),
+                        None,
+                    )
+                    ms[i] = resolve_against_document(
+                        m,
+                        doc_date.date if doc_date else None,
+                        doc_date.origin if doc_date else "",
+                        year_anchor if m.kind == "yearless" else None,
+                    )
+                    if ms[i].date is not None and ms[i].role == "event":
+                        stats["document_dated"] += 1
             # relative dates: absorb those next to an absolute one, resolve the rest
             resolved: list[DateMention] = []
             for m in ms:
@@ -409,6 +607,7 @@ def extract_candidates(
                         for o in ms
                         if o.kind != "relative"
                         and o.role == "event"
+                        and o.date is not None
                         and o.precision in (MentionPrecision.DAY, MentionPrecision.MONTH)
                         and (0 <= o.start - m.end <= 60 or 0 <= m.start - o.end <= 5)
                     ]
@@ -529,8 +728,15 @@ def extract_candidates(
                     notes.insert(0, f"{m.qualifier} of the year ({m.text!r}); stored at year precision")
                 if m.approximate:
                     notes.append("approximate offset")
-                links = [ev_id for ev_id, ev_actors in index.get(date or "", []) if ev_actors & set(actors)]
-                cid = f"c-{doc_slug}-{sline:05d}-{k + 1}"
+                # a link says "this is probably that event": only a shared day and a shared actor say so (a
+                # year or a month shared with any event of an actor was noise)
+                links = (
+                    [ev_id for ev_id, ev_actors in index.get(date or "", []) if ev_actors & set(actors)]
+                    if m.precision is MentionPrecision.DAY and m.end_date is None
+                    else []
+                )
+                per_line[sline] = per_line.get(sline, 0) + 1
+                cid = f"c-{doc_slug}-{sline:05d}-{per_line[sline]}"
                 src = list(cls.source_actors)  # empty when the subject is no known actor: the reviewer names it
                 tgt = [a for a in cls.target_actors if a not in src]
                 candidates.append(
@@ -566,9 +772,14 @@ def extract_candidates(
     new = new_actor_candidates(sentences_for_new, gazetteer, min_count=1)
     seconds = time.perf_counter() - t0
     document = {
+        "id": f"d-{doc_slug}",
         "path": doc.path,
         "kind": doc.kind,
         "sha256": doc.sha256,
+        # the text the locators count lines in, as the merge stores it in the case's texts/
+        "text_sha256": _text_sha256(doc),
+        **{f: meta[f] for f in METADATA_FIELDS},
+        "metadata_from": meta["from"],
         "lines": len(doc.lines),
         "pages": doc.n_pages,
         "paragraphs": len(doc.paragraphs),
@@ -584,11 +795,23 @@ def extract_candidates(
     return IngestResult(document, candidates, new, stats_out)
 
 
+def _text_sha256(doc: Document) -> str:
+    """SHA-256 of ``doc.text() + "\\n"`` (what the merge stores in ``texts/``), without building that copy."""
+    h = hashlib.sha256()
+    for k, line in enumerate(doc.lines):
+        if k:
+            h.update(b"\n")
+        h.update(line.encode("utf-8"))
+    h.update(b"\n")
+    return h.hexdigest()
+
+
 def ingest_document(
     path: str | Path,
     gazetteer: Gazetteer,
     case_events: Iterable[Any] = (),
     max_bytes: int = MAX_BYTES,
+    metadata: Mapping[str, Any] | None = None,
 ) -> IngestResult:
     """Read one document and extract its candidate events.
 
@@ -602,7 +825,7 @@ def ingest_document(
     t0 = time.perf_counter()
     doc = read_document(path, max_bytes=max_bytes)
     t1 = time.perf_counter()
-    result = extract_candidates(doc, gazetteer, case_events)
+    result = extract_candidates(doc, gazetteer, case_events, metadata=metadata)
     result.stats["seconds_read"] = round(t1 - t0, 4)
     result.stats["seconds"] = round(time.perf_counter() - t0, 4)
     return result

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand
 
 from dialoguelab.clikit import one_format, print_json, run_or_exit
 from dialoguelab.output import Column, emit_table, stderr, stdout
@@ -47,6 +48,33 @@ def _show_candidate(c: dict[str, Any]) -> None:
         _out.print(f"  date note: {c['date_note']}", markup=False)
 
 
+_PAIR = "\x1f"  # joins the two values of one --edit
+
+
+class _PairOptions(TyperCommand):
+    """``--edit ID FIELD=VALUE``, repeatable: an option of two values, given any number of times.
+
+    Typer cannot declare a repeatable option of two values, so each ``--edit A B`` on the command line is
+    joined into one value before parsing, and the command splits it again.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(args):
+            a = args[i]
+            if a == "--":
+                out += args[i:]
+                break
+            if a == "--edit" and i + 2 < len(args) and not args[i + 1].startswith("--"):
+                out += ["--edit", args[i + 1] + _PAIR + args[i + 2]]
+                i += 3
+                continue
+            out.append(a)
+            i += 1
+        return list(super().parse_args(ctx, out))
+
+
 def register(app: typer.Typer) -> None:
     """Add the ingestion commands to ``app``."""
 
@@ -64,14 +92,37 @@ def register(app: typer.Typer) -> None:
         max_mb: Annotated[
             float, typer.Option("--max-mb", help="Refuse documents larger than this (MB).")
         ] = 20.0,
+        title: Annotated[
+            str | None, typer.Option("--title", help="The document's title, for its source record (one document).")
+        ] = None,
+        publisher: Annotated[
+            str | None, typer.Option("--publisher", help="Who published the document (one document).")
+        ] = None,
+        date: Annotated[
+            str | None,
+            typer.Option(
+                "--date",
+                help="The document's date, YYYY[-MM[-DD]] (one document); it also dates 'on Thursday', "
+                "'yesterday' and days without a year. Default: its dateline, or the date in its URL.",
+            ),
+        ] = None,
+        url: Annotated[
+            str | None, typer.Option("--url", help="Where the document is published (one document).")
+        ] = None,
+        note: Annotated[
+            str | None, typer.Option("--note", help="What was verified in the document (one document).")
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
         as_csv: CsvOpt = False,
     ) -> None:
         """Turn documents into candidate events (dates, actors, PLOVER type, footnotes, locator) for review.
 
-        The case is not modified: candidates go to the review file given with --out.
+        The case is not modified: candidates go to the review file given with --out. A text whose first
+        line is "URL (what it is) excerpts retrieved …" gives its URL and note from that line.
 
-        Example: [bold]dialoguelab ingest new-study.pdf --case my-case --out review.yaml[/bold]
+        Examples:
+          [bold]dialoguelab ingest new-study.pdf --case my-case --out review.yaml[/bold]
+          [bold]dialoguelab ingest statement.txt --out r.yaml --publisher "UN" --date 2024-02-08[/bold]
         """
         from dialoguelab.ingest.api import ingest
 
@@ -88,6 +139,11 @@ def register(app: typer.Typer) -> None:
                 dask_address=dask,
                 progress=not (as_json or as_csv),
                 max_bytes=int(max_mb * 1024 * 1024),
+                title=title,
+                publisher=publisher,
+                date=date,
+                url=url,
+                note=note,
             )
         )
         if as_json:
@@ -96,6 +152,7 @@ def register(app: typer.Typer) -> None:
             rows = [
                 {
                     "document": Path(r.document["path"]).name,
+                    "date": str(r.document.get("date") or "-"),
                     "pages": r.document["pages"],
                     "footnotes": r.document["footnotes"],
                     "candidates": len(r.candidates),
@@ -111,6 +168,7 @@ def register(app: typer.Typer) -> None:
                 as_csv=as_csv,
                 columns=[
                     Column("document", min_width=20),
+                    Column("date", kind="id"),
                     Column("candidates", kind="int"),
                     Column("pages", kind="int", priority=1),
                     Column("footnotes", kind="int", priority=1),
@@ -129,7 +187,7 @@ def register(app: typer.Typer) -> None:
         if summary.errors:
             raise typer.Exit(1)
 
-    @app.command("review")
+    @app.command("review", cls=_PairOptions)
     def review_cmd(
         review_file: Annotated[
             Path, typer.Argument(help="The review file written by `dialoguelab ingest --out`.")
@@ -147,14 +205,26 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--reject", help="Candidate ids to reject, comma-separated.")
         ] = None,
         edit: Annotated[
-            tuple[str, str] | None,
+            list[str] | None,  # each value is an ID and a FIELD=VALUE: see _PairOptions
             typer.Option(
-                "--edit", help="ID FIELD=VALUE, e.g. --edit c-x-00012-1 type=AGREE (accepts the candidate)."
+                "--edit",
+                metavar="ID FIELD=VALUE",
+                help="ID FIELD=VALUE, repeatable: --edit c-x-00012-1 type=AGREE (accepts the candidate); "
+                "--edit d-x title=... (a document's title, publisher, date, url, note).",
             ),
         ] = None,
         more: Annotated[
             list[str] | None,
-            typer.Option("--field", help="More FIELD=VALUE changes for the --edit candidate (repeatable)."),
+            typer.Option(
+                "--field", help="More FIELD=VALUE changes for the one id given with --edit (repeatable)."
+            ),
+        ] = None,
+        decisions: Annotated[
+            Path | None,
+            typer.Option(
+                "--decisions",
+                help="A YAML file of decisions (accept, reject, accept_all, edit: {ID: {FIELD: VALUE}}).",
+            ),
         ] = None,
         dry_run: Annotated[
             bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
@@ -178,18 +248,34 @@ def register(app: typer.Typer) -> None:
         The merge holds the case folder's lock and switches its files in one transaction; a candidate
         already in the case is never added twice.
 
+        Every decision of one call is applied before the one merge.
+
         Examples:
           [bold]dialoguelab review review.yaml --accept c-study-00042-1 --reject c-study-00050-1[/bold]
           [bold]dialoguelab review review.yaml --edit c-study-00042-1 type=AGREE --dry-run[/bold]
+          [bold]dialoguelab review r.yaml --edit c-news-00003-1 type=CONSULT --edit d-news publisher=AP[/bold]
+          [bold]dialoguelab review r.yaml --decisions decisions.yaml[/bold]
         """
-        from dialoguelab.ingest.api import review
+        from dialoguelab.ingest.api import load_decisions, review
         from dialoguelab.ingest.review import EDITABLE_FIELDS, load_review
 
         edits: dict[str, dict[str, str]] = {}
-        pairs = [(edit[0], a) for a in [edit[1], *(more or [])]] if edit else []
-        if more and not edit:
-            _err.print("Error: --field needs --edit ID FIELD=VALUE.", markup=False)
+        edit_pairs: list[tuple[str, str]] = []
+        for value in edit or []:
+            if _PAIR not in value:
+                _err.print(f"Error: --edit {value}: expected --edit ID FIELD=VALUE.", markup=False)
+                raise typer.Exit(2)
+            cid, assignment = value.split(_PAIR, 1)
+            edit_pairs.append((cid, assignment))
+        edited_ids = list(dict.fromkeys(cid for cid, _ in edit_pairs))
+        if more and len(edited_ids) != 1:
+            _err.print(
+                "Error: --field adds changes to the one id given with --edit; with "
+                f"{'no' if not edited_ids else 'several'} --edit ids, write each change as --edit ID FIELD=VALUE.",
+                markup=False,
+            )
             raise typer.Exit(2)
+        pairs = [*edit_pairs, *((edited_ids[0], a) for a in more or [])]
         for cid, assignment in pairs:
             if "=" not in assignment:
                 _err.print(f"Error: --edit {cid} {assignment}: expected FIELD=VALUE.", markup=False)
@@ -197,6 +283,13 @@ def register(app: typer.Typer) -> None:
             fname, value = assignment.split("=", 1)
             edits.setdefault(cid, {})[fname.strip()] = value
         accepts, rejects = _ids(accept), _ids(reject)
+        if decisions is not None:
+            planned = _run(lambda: load_decisions(decisions))
+            accepts += [x for x in planned["accept"] if x not in accepts]
+            rejects += [x for x in planned["reject"] if x not in rejects]
+            accept_all = accept_all or planned["accept_all"]
+            for cid, changes in planned["edits"].items():
+                edits.setdefault(cid, {}).update({k: v for k, v in changes.items() if k not in edits.get(cid, {})})
         if accept_all and rejects:
             _err.print("Error: use --accept-all or --reject, not both.", markup=False)
             raise typer.Exit(2)
@@ -256,6 +349,10 @@ def register(app: typer.Typer) -> None:
             f"{verb} {len(report.added)} event(s) to {report.case}: {', '.join(report.added) or '-'}",
             markup=False,
         )
+        if report.sources:
+            _out.print(f"  new source(s): {', '.join(report.sources)}", markup=False)
+        if report.quotations:
+            _out.print(f"  quotation(s): {', '.join(report.quotations)}", markup=False)
         for cid, links in report.linked:
             _out.print(
                 f"  {cid} matches existing {', '.join(links)} (not duplicated; edit links= to add it anyway)",
@@ -265,6 +362,8 @@ def register(app: typer.Typer) -> None:
             _out.print(f"  {cid} is already in the case as {eid} (not added again)", markup=False)
         if report.pending:
             _out.print(f"{len(report.pending)} candidate(s) still pending", markup=False)
+        for w in report.warnings:
+            _err.print(f"Warning: {w}", markup=False, highlight=False)
 
     @app.command("ingest-eval")
     def ingest_eval_cmd(

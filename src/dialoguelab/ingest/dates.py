@@ -9,6 +9,14 @@ dates in ordinary words, so finding is ours and only normalisation is delegated.
 :func:`resolve_relative` resolves relative expressions against the nearest preceding absolute date,
 coarsening the precision as the expression requires (see ``docs/ingest.md`` for the table).
 
+News reports date events against their own date: "on Thursday", "yesterday", "today" (``deictic``
+mentions) and "on 10 June", "Dec. 5" (``yearless`` mentions, a day and month without a year).
+:func:`resolve_against_document` reads them against the document's date (from its dateline, its header,
+its address or the reviewer) and, for a day and month, against a year written earlier in the same
+sentence. :func:`read_dateline` recognises a dateline: a line that holds only a date ("United Nations,
+8 February 2024", "Thursday, 30 October, 2025, 10:16") or a date that opens a report ("Oct 9, 2024 – The
+trial …", "BELGRADE, March 7. /TASS/."). Dates in other languages are not read.
+
 Precision of a mention is one of ``day``, ``month``, ``part`` (a part of a year: early, mid, late,
 the end of, a season) and ``year``. The case stores dates as
 :class:`~dialoguelab.case.dates.PartialDate`; a ``part`` date is stored as its year with the
@@ -24,6 +32,9 @@ __all__ = [
     "resolve_relative",
     "parse_absolute",
     "PART_MONTHS",
+    "WEEKDAYS",
+    "read_dateline",
+    "resolve_against_document",
 ]
 
 import calendar
@@ -81,8 +92,9 @@ class DateMention:
         The expression as written.
     start, end : int
         Character offsets in the searched text.
-    kind : {"absolute", "partial", "vague", "range", "relative"}
-        ``absolute`` has a day; ``partial`` a month or year only.
+    kind : {"absolute", "partial", "vague", "range", "relative", "deictic", "yearless"}
+        ``absolute`` has a day; ``partial`` a month or year only; ``deictic`` is a weekday, "today",
+        "yesterday" (read against the document's date); ``yearless`` a day and month without a year.
     date, end_date : PartialDate
         The date (``end_date`` for ranges). For a relative expression, after resolution.
     precision : MentionPrecision
@@ -90,8 +102,8 @@ class DateMention:
         For vague dates: early, mid, late, end, … ; for relative ones: the expression's unit.
     approximate : bool
         True for "one week after", "a few days before" and other inexact offsets.
-    role : {"event", "deadline", "planned", "quoted", "citation"}
-        Only ``event`` mentions date candidate events.
+    role : {"event", "deadline", "planned", "quoted", "citation", "reference", "dateline"}
+        Only ``event`` mentions date candidate events; a ``dateline`` dates the document itself.
     anchor : str or None
         For a resolved relative date, the absolute date it was resolved against.
     note : str or None
@@ -114,6 +126,7 @@ class DateMention:
     offset: int = 0
     unit: str | None = None
     month: int | None = None
+    day: int | None = None
 
     def interval(self) -> tuple[dt.date, dt.date] | None:
         """First and last calendar day the mention can mean (parts of years use :data:`PART_MONTHS`)."""
@@ -141,6 +154,8 @@ _MON = (
     r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 )
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
+#: Weekday names, Monday first (the index is :meth:`datetime.date.weekday`); English, whatever the locale.
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ORD = r"(?:st|nd|rd|th)?"
 _D = rf"(?:[12]\d|3[01]|0?[1-9]){_ORD}"
 _RANGE_SEP = r"\s*(?:-|–|—|and|to|until|through)\s*"
@@ -198,8 +213,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?:between\s+|from\s+)?(?P<m1>{_MON}){_RANGE_SEP}(?P<m2>{_MON}),?\s+(?P<y>{_YEAR})\b"
         ),
     ),
-    ("mdy", re.compile(rf"\b(?P<m>{_MON})\s+(?P<d>{_D}),?\s+(?P<y>{_YEAR})\b")),
+    # "April22, 2024": a copy that lost the space after the month is still a date
+    ("mdy", re.compile(rf"\b(?P<m>{_MON})\s*(?P<d>{_D}),?\s+(?P<y>{_YEAR})\b")),
     ("dmy", re.compile(rf"\b(?P<d>{_D})\s+(?P<m>{_MON}),?\s+(?P<y>{_YEAR})\b")),
+    # "the 9th of February 2025", or without a year; "09. feb. 2024." (an agency's dateline, month in any case)
+    ("dmy_of", re.compile(rf"\b(?:the\s+)?(?P<d>{_D})\s+of\s+(?P<m>{_MON})(?:,?\s+(?P<y>{_YEAR}))?\b")),
+    ("dmy", re.compile(rf"\b(?P<d>{_D})\.\s*(?P<m>(?i:{_MON}))\.?\s*(?P<y>{_YEAR})\b")),
     ("iso", re.compile(r"\b(?P<iso>(?:1[89]|20)\d\d-[01]\d-[0-3]\d)\b")),
     ("numeric", re.compile(r"\b(?P<num>[0-3]?\d[./][01]?\d[./](?:1[89]|20)\d\d)\b")),
     (
@@ -230,6 +249,22 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "relative_next",
         re.compile(
             r"\b(?:the\s+)?(?P<dir>next|following|previous|preceding|same)\s+(?P<u>day|week|month|year)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # a day and month without a year ("on 10 June", "Dec. 5"); not a range ("June 27-28")
+    (
+        "yearless",
+        re.compile(
+            rf"\b(?:(?P<m>{_MON})\s+(?P<d>{_D})\b(?!\s*(?:-|–|—)\s*\d|[.,:]?\d)"
+            rf"|(?<![\d.,])(?P<d2>{_D})\s+(?P<m2>{_MON})(?!\w))"
+        ),
+    ),
+    ("weekday", re.compile(rf"\b(?P<wd>{'|'.join(WEEKDAYS)})(?!s\b)\b")),
+    (
+        "today",
+        re.compile(
+            r"\b(?P<t>today|yesterday|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|last\s+night)\b",
             re.IGNORECASE,
         ),
     ),
@@ -364,6 +399,27 @@ def _build(kind: str, m: re.Match[str], base: int) -> DateMention | None:
         )
     if kind == "year":
         return DateMention(text, start, end, "partial", PartialDate(int(g["y"])), MentionPrecision.YEAR)
+    if kind == "dmy_of":
+        if g["y"] is not None:
+            d = _safe(int(g["y"]), _month(g["m"]), _day(g["d"]))
+            return DateMention(text, start, end, "absolute", d, MentionPrecision.DAY) if d else None
+        kind = "yearless"
+    if kind == "yearless":
+        mo, dd = _month(g.get("m") or g["m2"]), _day(g.get("d") or g["d2"])
+        if _safe(2000, mo, dd) is None:  # 2000 is a leap year: 29 February is a day
+            return None
+        return DateMention(text, start, end, "yearless", None, MentionPrecision.DAY, month=mo, day=dd)
+    if kind == "weekday":
+        wd_index = WEEKDAYS.index(g["wd"])
+        return DateMention(
+            text, start, end, "deictic", None, MentionPrecision.DAY, unit="weekday", offset=wd_index, qualifier=g["wd"]
+        )
+    if kind == "today":
+        word = re.sub(r"\s+", " ", g["t"].lower())
+        off = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
+        return DateMention(
+            text, start, end, "deictic", None, MentionPrecision.DAY, unit="day", offset=off, qualifier=word
+        )
     if kind == "month_same_year":
         rel = re.sub(r"\s+", " ", g["rel"].lower())
         off = {"the same": 0, "that": 0, "the following": 1, "the next": 1, "the previous": -1}[rel]
@@ -415,8 +471,15 @@ def _build(kind: str, m: re.Match[str], base: int) -> DateMention | None:
     return None  # pragma: no cover
 
 
-def find_dates(text: str, base: int = 0) -> list[DateMention]:
+#: Patterns of mentions that only a document's date resolves (weekdays, "today", "yesterday").
+DEICTIC_KINDS = ("weekday", "today")
+
+
+def find_dates(text: str, base: int = 0, deictic: bool = True) -> list[DateMention]:
     """Find date expressions in ``text`` (relative ones unresolved), in order of position.
+
+    With ``deictic=False`` weekdays, "today" and "yesterday" are not looked for (a text with no date of
+    its own cannot resolve them; skipping them saves two passes over the text).
 
     Each mention gets a ``role``: ``quoted`` inside quotation marks, ``deadline`` after "by",
     "until" or "before", ``planned`` after "expected on", "scheduled for", ``citation`` for a year in
@@ -431,6 +494,8 @@ def find_dates(text: str, base: int = 0) -> list[DateMention]:
     taken = bytearray(len(text))  # one byte per character, not a list of pointers
     found: list[DateMention] = []
     for kind, pat in _PATTERNS:
+        if not deictic and kind in DEICTIC_KINDS:
+            continue
         for m in pat.finditer(text):
             if any(taken[m.start() : m.end()]):
                 continue
@@ -443,16 +508,30 @@ def find_dates(text: str, base: int = 0) -> list[DateMention]:
                 continue
             taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
             found.append(mention)
+    found.sort(key=lambda x: x.start)
+    # "Thursday, 30 October, 2025", "on Saturday, March 15": the weekday belongs to the date that follows
+    found = [
+        mt
+        for k, mt in enumerate(found)
+        if not (
+            mt.unit == "weekday"
+            and k + 1 < len(found)
+            and found[k + 1].kind in ("absolute", "yearless")
+            and re.fullmatch(r"[\s,(]{0,3}", text[mt.end - base : found[k + 1].start - base])
+        )
+    ]
     quotes = [(q.start(), q.end()) for q in _QUOTES.finditer(text)]  # in order, never overlapping
     quote_starts = [a for a, _ in quotes]
     out: list[DateMention] = []
-    for mt in sorted(found, key=lambda x: x.start):
+    for mt in found:
         s, e = mt.start - base, mt.end - base
         before = text[max(0, s - 40) : s]
         role = "event"
         q = bisect_left(quote_starts, s) - 1  # the last quotation opened before the date
         if q >= 0 and e <= quotes[q][1]:
             role = "quoted"
+        elif mt.kind == "deictic" and mt.unit == "day" and mt.offset > 0:
+            role = "planned"  # "tomorrow": not yet an event
         elif _PLANNED.search(before):
             role = "planned"
         elif _DEADLINE.search(before) and mt.kind != "relative":
@@ -549,3 +628,151 @@ def resolve_relative(mention: DateMention, anchor: DateMention | None) -> DateMe
         date = _coarsen(date, prec)
     note = f"{mention.text!r} resolved against {anchor.value()} ({anchor.text!r})"
     return replace(mention, date=date, precision=prec, anchor=anchor.value(), note=note)
+
+
+def resolve_against_document(
+    mention: DateMention,
+    document_date: PartialDate | None,
+    origin: str = "",
+    year_anchor: DateMention | None = None,
+) -> DateMention:
+    """Resolve a ``deictic`` or ``yearless`` mention against the document's date.
+
+    * A weekday ("on Thursday") is the last such day on or before the document's date (a report tells
+      what has happened; the same day counts): news reports date events this way. It needs the document's
+      date to the day.
+    * "today", "tonight", "this evening" are the document's date (to the day or the month); "yesterday" and
+      "last night" the day before, "tomorrow" the day after (a ``planned`` mention, not an event).
+    * A day and month without a year take the year of ``year_anchor`` — a date written earlier in the same
+      sentence ("arrested in September 2023 … on September 24") — or else of the document's date, provided
+      that does not put the day after the document's date (then the year is not written and the mention
+      stays unresolved: a report may name a past year's day or a coming one, and neither is guessed).
+
+    The returned mention has a ``note`` saying what it was read against; an unresolved one has no
+    ``date`` and a note saying why.
+
+    Parameters
+    ----------
+    mention : DateMention
+        A mention of kind ``deictic`` or ``yearless`` (others are returned unchanged).
+    document_date : PartialDate or None
+        The document's own date.
+    origin : str, default=""
+        Where the document's date comes from, for the note ("its dateline, line 7").
+    year_anchor : DateMention, optional
+        The nearest date with a year earlier in the same sentence.
+
+    Examples
+    --------
+    >>> m = find_dates("The trial opened on Wednesday.")[0]
+    >>> r = resolve_against_document(m, PartialDate(2024, 10, 9), "its dateline")
+    >>> str(r.date), r.precision.value
+    ('2024-10-09', 'day')
+    >>> m = find_dates("The indictment was announced on September 11.")[0]
+    >>> str(resolve_against_document(m, PartialDate(2024, 10, 9)).date)
+    '2024-09-11'
+    """
+    if mention.kind not in ("deictic", "yearless"):
+        return mention
+    where = f"the document's date {document_date}" + (f" ({origin})" if origin else "")
+    if mention.kind == "yearless":
+        assert mention.month is not None and mention.day is not None
+        if year_anchor is not None and year_anchor.date is not None:
+            d = _safe(year_anchor.date.year, mention.month, mention.day)
+            if d is not None:
+                return replace(
+                    mention,
+                    date=d,
+                    anchor=year_anchor.value(),
+                    note=f"{mention.text!r} takes the year of {year_anchor.text!r}, earlier in the sentence",
+                )
+        if document_date is None:
+            return replace(mention, note=f"{mention.text!r} has no year, and the document's date is not known")
+        d = _safe(document_date.year, mention.month, mention.day)
+        if d is None:
+            return replace(mention, note=f"{mention.text!r} is not a day of {document_date.year}")
+        if d.first_day() > document_date.last_day():
+            return replace(
+                mention,
+                note=f"{mention.text!r} has no year and would fall after {where}: a past year's day or a coming "
+                "one; not guessed",
+            )
+        return replace(
+            mention, date=d, anchor=str(document_date), note=f"{mention.text!r} takes the year of {where}"
+        )
+    if document_date is None:
+        return replace(mention, note=f"{mention.text!r} needs the document's date, which is not known")
+    if mention.unit == "weekday":
+        if document_date.day is None:
+            return replace(mention, note=f"{mention.text!r} needs the document's date to the day; {where} is not")
+        day = document_date.first_day()
+        back = (day.weekday() - mention.offset) % 7
+        wd = day - dt.timedelta(days=back)
+        how = "is" if back == 0 else f"is the last {WEEKDAYS[mention.offset]} before"
+        return replace(
+            mention,
+            date=PartialDate(wd.year, wd.month, wd.day),
+            anchor=str(document_date),
+            note=f"{mention.text!r} {how} {where}",
+        )
+    # today, yesterday, tomorrow
+    if mention.offset == 0:
+        if document_date.month is None:
+            return replace(mention, note=f"{mention.text!r} needs the document's date to the month; {where} is not")
+        prec = MentionPrecision.DAY if document_date.day is not None else MentionPrecision.MONTH
+        return replace(
+            mention, date=document_date, precision=prec, anchor=str(document_date), note=f"{mention.text!r} is {where}"
+        )
+    if document_date.day is None:
+        return replace(mention, note=f"{mention.text!r} needs the document's date to the day; {where} is not")
+    near = document_date.first_day() + dt.timedelta(days=mention.offset)
+    return replace(
+        mention,
+        date=PartialDate(near.year, near.month, near.day),
+        anchor=str(document_date),
+        note=f"{mention.text!r} is the day {'before' if mention.offset < 0 else 'after'} {where}",
+    )
+
+
+_DL_TIME = re.compile(r"[,\s]*\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?\s*$")
+_DL_PLACE = r"(?:[A-Z][A-Za-z .'’-]{0,40}(?:,\s*[A-Z][A-Za-z .'’-]{0,30})?(?:\s*\([^)]{1,30}\))?,\s*)?"
+_DL_PREFIX = re.compile(rf"{_DL_PLACE}(?:(?:{'|'.join(WEEKDAYS)}),?\s*)?")
+_DL_OPENS = re.compile(r"\s*(?:[–—-]|\.?\s*/[^/\s][^/]{0,20}/)")
+
+
+def read_dateline(text: str) -> tuple[DateMention, bool] | None:
+    """The date of a dateline, and whether the text is nothing but the dateline; ``None`` if it is none.
+
+    A dateline is a date, with at most a place and a weekday before it and a time after it, that stands
+    on a line of its own ("United Nations, 8 February 2024", "21 October 2025", "Thursday, 30 October,
+    2025, 10:16", "09. feb. 2024. 10:50"), or opens a report, followed by a dash or an agency's name
+    ("Oct 9, 2024 – The trial …", "BELGRADE, March 7. /TASS/. …", "MOSCOW, May 9 - RIA Novosti."). It
+    dates the document, not an event. The mention returned has the role ``dateline``; a day and month
+    without a year is returned ``yearless`` (unresolved).
+
+    Examples
+    --------
+    >>> m, whole = read_dateline("United Nations, 8 February 2024")
+    >>> str(m.date), whole
+    ('2024-02-08', True)
+    >>> m, whole = read_dateline("Oct 9, 2024 – The trial of 45 individuals opened on Wednesday.")
+    >>> str(m.date), whole
+    ('2024-10-09', False)
+    >>> read_dateline("On June 12, 1999 Russian troops entered Pristina.") is None
+    True
+    """
+    if len(text) > 3000:
+        text = text[:3000]
+    found = [m for m in find_dates(text) if m.kind in ("absolute", "yearless")]
+    if not found:
+        return None
+    m = found[0]
+    prefix = _DL_PREFIX.fullmatch(text[: m.start])
+    if prefix is None:
+        return None
+    rest = text[m.end :]
+    if re.fullmatch(r"[\s.,]*", _DL_TIME.sub("", rest)) and len(text) <= 80:
+        return replace(m, role="dateline"), True
+    if _DL_OPENS.match(rest):
+        return replace(m, role="dateline"), False
+    return None

@@ -51,7 +51,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 from dialoguelab.errors import InvalidParameterError
 
@@ -238,6 +238,9 @@ class Document:
         The structure recovered; ``footnotes`` maps a number to its :class:`Footnote`.
     removed : dict
         How many page numbers, header lines and link-block lines were dropped.
+    metadata : dict
+        What a header line said of the document (``url``, ``note``, ``retrieved``, ``line``): a first line
+        "URL (note) excerpts retrieved 2026-12", as saved copies of web pages begin. It is not text.
     """
 
     path: str
@@ -249,6 +252,7 @@ class Document:
     footnotes: dict[int, Footnote] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
     missing_footnotes: list[int] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
     def n_pages(self) -> int:
@@ -447,7 +451,11 @@ def _decode(raw: bytes, shown: str) -> str:
 # ------------------------------------------------------------------------------------ plain text
 
 _SEPARATOR = re.compile(r"^\s{10,}$|^\s*[_\-–—]{5,}\s*$")
-_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}\s*$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^\s*(?P<page>page\s+)?(?P<n>\d{1,4})\s*$", re.IGNORECASE)
+_HEADER = re.compile(r"^\s*(?P<url>(?:https?://|www\.)\S+)(?P<rest>.*)$")
+_RETRIEVED = re.compile(
+    r"\b(?:excerpts?\s+)?(?:retrieved|accessed|saved)\s+(?:on\s+)?(?P<when>[\w ,.-]{2,40}?)\s*$", re.IGNORECASE
+)
 _FOOTNOTE_START = re.compile(r"^\s?(\d{1,3})\s+(\S.*)$")
 _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 _URL_TOKEN = re.compile(r"(?:https?://|www\.)\S+$")
@@ -497,6 +505,63 @@ def _finish_footnote(fb: _FootBuild) -> Footnote:
     return Footnote(fb.number, text, fb.line, status, urls)
 
 
+def _header(line: str, number: int) -> dict[str, Any] | None:
+    """The metadata of a first line that begins with a URL: "URL (what it is) excerpts retrieved 2026-12"."""
+    m = _HEADER.match(line)
+    if m is None:
+        return None
+    out: dict[str, Any] = {"url": m.group("url").rstrip(".,;)"), "line": number, "text": line.strip()}
+    rest = m.group("rest").strip()
+    got = _RETRIEVED.search(rest)
+    if got:
+        out["retrieved"] = got.group("when").strip(" .,")
+    note = rest.strip()
+    if note:
+        out["note"] = re.sub(r"^\((.*)\)$", r"\1", note[: got.start()].strip() if got else note).strip() or note
+    return out
+
+
+def _page_number_lines(clean: Sequence[str], paginated: bool) -> set[int]:
+    """The lines (1-based) that are page numbers: digits alone on a line, in a document with pages.
+
+    A line of digits alone is a page number in text with page structure (form feeds or footnote
+    separators, as PDF extraction writes them), when it says "Page 12", or when it belongs to an
+    increasing sequence of such lines
+    (the longest, of at least two, each number no larger than its line's: a page cannot be numbered beyond
+    the lines before it). Otherwise it is text: a news page's view counter ("814") does not end a page.
+    """
+    found: list[tuple[int, int, bool]] = []
+    for i, raw in enumerate(clean, start=1):
+        m = _PAGE_NUMBER.match(raw)
+        if m:
+            found.append((i, int(m.group("n")), bool(m.group("page"))))
+    if paginated:
+        return {i for i, _, _ in found}
+    explicit = {i for i, _, page in found if page}
+    seq = [(i, v) for i, v, page in found if not page and v <= i]
+    # longest strictly increasing subsequence of the values (patience sorting, O(n log n))
+    tails: list[int] = []  # index into seq of the smallest tail of each length
+    tail_values: list[int] = []  # their values, increasing
+    prev: list[int] = [-1] * len(seq)
+    for k, (_, v) in enumerate(seq):
+        lo = bisect_right(tail_values, v - 1)  # strictly increasing
+        if lo > 0:
+            prev[k] = tails[lo - 1]
+        if lo == len(tails):
+            tails.append(k)
+            tail_values.append(v)
+        else:
+            tails[lo] = k
+            tail_values[lo] = v
+    chain: set[int] = set()
+    if len(tails) >= 2:
+        k = tails[-1]
+        while k != -1:
+            chain.add(seq[k][0])
+            k = prev[k]
+    return explicit | chain
+
+
 def parse_text(
     text: str, shown: str = "<text>", sha256: str = "", max_line_chars: int = MAX_LINE_CHARS
 ) -> Document:
@@ -522,6 +587,10 @@ def parse_text(
     after_sep = False
     current: _FootBuild | None = None
     page_starts = [1]
+    # page structure: form feeds, or the separator lines above a page's footnotes (text extracted from a PDF)
+    page_numbers = _page_number_lines(clean, "\f" in text or any(_SEPARATOR.match(raw) for raw in clean))
+    first = next((i for i, raw in enumerate(clean, start=1) if raw.strip()), 0)
+    metadata = _header(clean[first - 1], first) if first else None
 
     def close() -> None:
         nonlocal current
@@ -551,11 +620,15 @@ def parse_text(
             state = "foot"
             after_sep = True
             continue
-        if _PAGE_NUMBER.match(raw):
+        if i in page_numbers:
             close()
             removed["page_numbers"] += 1
             state = "body"
             new_page(i + 1)
+            continue
+        if metadata is not None and i == metadata["line"]:
+            # "URL (note) excerpts retrieved …": what the document is, not a sentence of it
+            removed["metadata_lines"] += 1
             continue
         m = _FOOTNOTE_START.match(raw)
         # Right after a separator, footnotes may jump ahead (the text lost some pages' notes).
@@ -639,7 +712,9 @@ def parse_text(
         Page(k + 1, start, (page_starts[k + 1] - 1) if k + 1 < len(page_starts) else len(lines))
         for k, start in enumerate(page_starts)
     ]
-    return Document(shown, "text", sha256, lines, pages, paragraphs, footnotes, dict(removed), missing)
+    return Document(
+        shown, "text", sha256, lines, pages, paragraphs, footnotes, dict(removed), missing, dict(metadata or {})
+    )
 
 
 def _paragraphs(

@@ -76,7 +76,11 @@ _GAZETTEERS: dict[int, Gazetteer] = {}
 
 
 def _task(
-    path: str, payload: dict[str, Any], events: list[tuple[str, str, list[str]]], max_bytes: int
+    path: str,
+    payload: dict[str, Any],
+    events: list[tuple[str, str, list[str]]],
+    max_bytes: int,
+    metadata: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Worker entry point: ingest one document and return plain data (or the error message)."""
     key = hash(tuple(tuple(n) for n in payload["names"]))
@@ -90,17 +94,21 @@ def _task(
             self.target_actors: list[str] = []
 
     try:
-        result = ingest_document(path, gaz, [_Ev(*e) for e in events], max_bytes=max_bytes)
+        result = ingest_document(path, gaz, [_Ev(*e) for e in events], max_bytes=max_bytes, metadata=metadata)
     except DocumentError as exc:
         return {"path": path, "error": str(exc)}
     return {"path": path, "result": result.to_dict()}
 
 
 def _task_many(
-    paths: list[str], payload: dict[str, Any], events: list[tuple[str, str, list[str]]], max_bytes: int
+    paths: list[str],
+    payload: dict[str, Any],
+    events: list[tuple[str, str, list[str]]],
+    max_bytes: int,
+    metadata: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Several documents per task, so that per-task overhead is paid once per chunk."""
-    return [_task(p, payload, events, max_bytes) for p in paths]
+    return [_task(p, payload, events, max_bytes, metadata) for p in paths]
 
 
 def _from_dict(d: dict[str, Any]) -> IngestResult:
@@ -152,6 +160,7 @@ def ingest_paths(
     progress: bool = False,
     max_bytes: int = MAX_BYTES,
     on_result: Callable[[str], None] | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> IngestBatch:
     """Ingest files and folders, serially, on local processes, or on a Dask cluster.
 
@@ -168,6 +177,9 @@ def ingest_paths(
         A Dask scheduler address (``tcp://host:8786``); the tasks then run on that cluster.
     progress : bool, default=False
         Show a Rich progress bar on stderr.
+    metadata : dict, optional
+        What the reviewer says of the documents (title, publisher, date, url, note), for every one of
+        them (:func:`dialoguelab.ingest.api.ingest` allows it for one document only).
 
     Returns
     -------
@@ -201,7 +213,7 @@ def ingest_paths(
         task = bar.add_task("ingest", total=len(files)) if bar is not None else None
         if ex is None:
             for f in files:
-                out = _task(str(f), payload, events, max_bytes)
+                out = _task(str(f), payload, events, max_bytes, metadata)
                 outputs[str(f)] = out
                 if bar is not None:
                     bar.advance(task)  # type: ignore[arg-type]
@@ -211,7 +223,7 @@ def ingest_paths(
             size = max(1, min(16, len(files) // (max(workers, 2) * 4)))
             chunks = [[str(f) for f in files[i : i + size]] for i in range(0, len(files), size)]
             futures: dict[Future[list[dict[str, Any]]], list[str]] = {
-                ex.submit(_task_many, chunk, payload, events, max_bytes): chunk for chunk in chunks
+                ex.submit(_task_many, chunk, payload, events, max_bytes, metadata): chunk for chunk in chunks
             }
             for fut in as_completed(futures):
                 for path, out in zip(futures[fut], fut.result(), strict=True):

@@ -20,6 +20,12 @@ transaction:
 * each merged event carries its candidate's key (:func:`candidate_key`, a hash of the document's content
   and the passage) as the tag ``ingest-<key>``, so merging the same candidate again — a re-run whose
   review file was not saved, a second review file, the same document under another name — adds nothing.
+
+Only the documents that a merged event is located in or cites get a source record and a stored text. The
+record carries what the review file says of the document (title, publisher, date, URL, note: given to
+``ingest``, read from the document, or edited in review). An event from a document other than the paper
+has ``date_basis: outside`` (``context`` when its date was computed from a relative phrase, a weekday or a
+day without a year) and a ``date_note`` naming the document, unless the reviewer says otherwise.
 """
 
 from __future__ import annotations
@@ -35,7 +41,12 @@ __all__ = [
     "run_review",
     "candidate_key",
     "EDITABLE_FIELDS",
+    "DOCUMENT_FIELDS",
     "KEY_TAG_PREFIX",
+    "check_metadata",
+    "load_decisions",
+    "unique_ids",
+    "proposed_source_id",
 ]
 
 import datetime as dt
@@ -52,10 +63,10 @@ import yaml
 
 from dialoguelab.case import check_case, load_case
 from dialoguelab.case.dates import PartialDate
-from dialoguelab.case.schema import EventType
+from dialoguelab.case.schema import ID_PATTERN, DateBasis, EventType
 from dialoguelab.errors import CaseValidationError, InvalidParameterError, Problem
 from dialoguelab.fsutil import atomic_write, case_lock, commit_files, recover_locked
-from dialoguelab.ingest.candidates import IngestResult
+from dialoguelab.ingest.candidates import METADATA_FIELDS, IngestResult
 from dialoguelab.ingest.document import read_document
 
 REVIEW_FORMAT = "dialoguelab-review/1"
@@ -72,7 +83,14 @@ EDITABLE_FIELDS = (
     "locator.anchor",
     "footnotes",
     "links",
+    "date_basis",
+    "citations",
+    "tags",
 )
+#: What ``--edit d-<document> FIELD=VALUE`` may change: the document's source record.
+DOCUMENT_FIELDS = METADATA_FIELDS
+#: Kinds of date expression whose date is computed, not written: merged as ``date_basis: context``.
+COMPUTED_DATE_KINDS = ("relative", "deictic", "yearless")
 INGESTED_FILE = "events/ingested.yaml"
 #: Merged events carry the tag ``ingest-<candidate key>`` (see :func:`candidate_key`).
 KEY_TAG_PREFIX = "ingest-"
@@ -95,6 +113,8 @@ class MergeReport:
     quotations: list[str] = field(default_factory=list)
     quotations_skipped: list[str] = field(default_factory=list)
     already: list[tuple[str, str]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     preview: dict[str, str] = field(default_factory=dict)
 
@@ -102,6 +122,8 @@ class MergeReport:
         return {
             "case": self.case,
             "added": self.added,
+            "sources": self.sources,
+            "warnings": self.warnings,
             "linked": [list(x) for x in self.linked],
             "rejected": self.rejected,
             "pending": self.pending,
@@ -120,8 +142,57 @@ def _dump(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)
 
 
-def write_review(results: Sequence[IngestResult], path: str | Path, case: str | Path | None = None) -> Path:
+def _doc_slug(path: str) -> str:
+    return _slug(Path(path).stem)[:40] or "document"
+
+
+def proposed_source_id(text_sha256: str, path: str, sources: Iterable[Any], taken: set[str]) -> str:
+    """The source id a document's text is (or will be) cited by; the result is added to ``taken``.
+
+    A source of the case that already holds this text (same SHA-256) is reused; otherwise
+    ``doc-<file stem>-<first 8 hex digits of the text's SHA-256>``, made longer if that id is taken.
+    """
+    for src in sources:
+        if getattr(src, "sha256", None) == text_sha256 and getattr(src, "text_file", None):
+            return str(src.id)
+    sid, n = f"doc-{_doc_slug(path)}-{text_sha256[:8]}", 8
+    while sid in taken:
+        n += 4
+        sid = f"doc-{_doc_slug(path)}-{text_sha256[:n]}"
+    taken.add(sid)
+    return sid
+
+
+def unique_ids(results: Sequence[IngestResult]) -> None:
+    """Make document and candidate ids unique across documents, in place (stable: in the given order).
+
+    Ids are ``d-<file stem>`` and ``c-<file stem>-<line>-<n>``; a second document with the same stem
+    (``a/news.txt``, ``b/news.txt``) becomes ``d-news-2`` and its candidates ``c-news-2-…``.
+    """
+    doc_ids: set[str] = set()
+    for r in results:
+        base = str(r.document.get("id") or f"d-{_doc_slug(r.document['path'])}")
+        did = _unique(base, doc_ids)
+        r.document["id"] = did
+        if did != base:
+            old, new = "c-" + base[2:] + "-", "c-" + did[2:] + "-"
+            for c in r.candidates:
+                if c.id.startswith(old):
+                    c.id = new + c.id[len(old) :]
+
+
+def write_review(
+    results: Sequence[IngestResult],
+    path: str | Path,
+    case: str | Path | None = None,
+    sources: Sequence[Any] = (),
+) -> Path:
     """Write candidates of one or more ingested documents to a review file (atomically).
+
+    Each document gets a review id (``d-<file stem>``) by which ``review --edit`` changes what the merge
+    will write of it (title, publisher, date, URL, note), and the source id it will be cited by
+    (``source_id``; an existing source with the same text, given in ``sources``, is reused). Candidate
+    ids are unique across the file: a second document with the same file stem gets ``-2`` after its stem.
 
     Returns
     -------
@@ -137,20 +208,29 @@ def write_review(results: Sequence[IngestResult], path: str | Path, case: str | 
                 {"name": n.name, "count": 0, "first_line": n.first_line, "document": r.document["path"]},
             )
             entry["count"] += n.count
+    unique_ids(results)
+    documents: list[dict[str, Any]] = []
+    taken = {str(s.id) for s in sources}
+    for r in results:
+        d = dict(r.document, stats=r.stats)
+        if d.get("text_sha256"):
+            d["source_id"] = proposed_source_id(d["text_sha256"], d["path"], sources, taken)
+        documents.append(d)
+    candidates = [c.to_dict() for r in results for c in r.candidates]
     data = {
         "format": REVIEW_FORMAT,
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "case": str(Path(case).resolve()) if case is not None else None,
-        "documents": [dict(r.document, stats=r.stats) for r in results],
+        "documents": documents,
         "new_actors": sorted(new_actors.values(), key=lambda x: (-x["count"], x["name"])),
-        "candidates": [c.to_dict() for r in results for c in r.candidates],
+        "candidates": candidates,
     }
     atomic_write(p, _dump(data))
     return p
 
 
 def load_review(path: str | Path) -> dict[str, Any]:
-    """Read a review file and check its shape."""
+    """Read a review file and check its shape (candidate and document ids unique, statuses known)."""
     p = Path(path)
     if not p.is_file():
         raise ReviewError(f"review file {p} does not exist: create it with `dialoguelab ingest … --out {p}`.")
@@ -163,12 +243,23 @@ def load_review(path: str | Path) -> dict[str, Any]:
     cands = data.get("candidates")
     if not isinstance(cands, list):
         raise ReviewError(f"{p}: 'candidates' must be a list.")
+    docs = data.setdefault("documents", [])
+    if not isinstance(docs, list) or not all(isinstance(d, dict) and "path" in d for d in docs):
+        raise ReviewError(f"{p}: 'documents' must be a list of documents, each with its 'path'.")
+    doc_ids: set[str] = set()
+    for d in docs:  # a review file written before documents had ids gets them, in order
+        if d.get("id") in doc_ids:
+            raise ReviewError(f"{p}: duplicate document id {d['id']!r}.")
+        d["id"] = _unique(str(d.get("id") or f"d-{_doc_slug(d['path'])}"), doc_ids)
     seen: set[str] = set()
     for k, c in enumerate(cands):
         if not isinstance(c, dict) or "id" not in c:
             raise ReviewError(f"{p}: candidate {k + 1} has no id.")
         if c["id"] in seen:
-            raise ReviewError(f"{p}: duplicate candidate id {c['id']!r}.")
+            raise ReviewError(
+                f"{p}: duplicate candidate id {c['id']!r} (candidate {k + 1}): ingest the document again "
+                "to get unique ids."
+            )
         seen.add(c["id"])
         if c.get("status", "pending") not in STATUSES:
             raise ReviewError(
@@ -178,6 +269,49 @@ def load_review(path: str | Path) -> dict[str, Any]:
 
 
 # -------------------------------------------------------------------------------------- decisions
+
+
+_ID = re.compile(ID_PATTERN)
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def check_metadata(values: Mapping[str, Any], where: str = "ingest") -> dict[str, str]:
+    """Validate what is said of a document (title, publisher, date, url, note); drop empty values.
+
+    ``date`` must be ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (normalised) and not in the future; ``url``
+    an http(s) address.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the parameter (``where`` names the function or the review id it was given to).
+    """
+    out: dict[str, str] = {}
+    for fname, raw in values.items():
+        if fname not in DOCUMENT_FIELDS:
+            raise InvalidParameterError(
+                f"{where}: cannot set {fname!r} of a document; its fields are {', '.join(DOCUMENT_FIELDS)}."
+            )
+        value = "" if raw is None else str(raw).strip()
+        if not value:
+            continue
+        if fname == "date":
+            try:
+                d = PartialDate.parse(value)
+            except ValueError as exc:
+                raise InvalidParameterError(
+                    f"The 'date' parameter of {where} must be a date (YYYY, YYYY-MM or YYYY-MM-DD). "
+                    f"Got {value!r} instead ({exc})."
+                ) from None
+            if d.first_day() > dt.date.today():
+                raise InvalidParameterError(f"The 'date' parameter of {where} is in the future: {value!r}.")
+            value = str(d)
+        elif fname == "url" and not _URL.match(value):
+            raise InvalidParameterError(
+                f"The 'url' parameter of {where} must be an http(s) address. Got {value!r} instead."
+            )
+        out[fname] = value
+    return out
 
 
 def _parse_value(fname: str, value: str) -> Any:
@@ -202,11 +336,57 @@ def _parse_value(fname: str, value: str) -> Any:
                 f"type={value!r} is not a PLOVER type; use one of {', '.join(EventType.__members__)}."
             )
         return value.upper()
+    if fname == "date_basis":
+        if value.lower() in ("", "default", "none", "null"):
+            return None
+        if value.lower() not in {b.value for b in DateBasis}:
+            raise ReviewError(
+                f"date_basis={value!r}: use one of {', '.join(b.value for b in DateBasis)} "
+                "(or 'default': outside for an outside document, context for a computed date)."
+            )
+        return value.lower()
     if fname == "locator.line":
         if not value.isdigit() or int(value) < 1:
             raise ReviewError(f"locator.line must be a positive line number, got {value!r}.")
         return int(value)
     return value
+
+
+def _edit_list(cid: str, fname: str, current: Sequence[str], value: str) -> list[str]:
+    """``a,b`` sets the list; ``+a,b`` adds; ``-a`` removes (an id that is not there is an error)."""
+    value = value.strip()
+    op = value[:1] if value[:1] in "+-" else "="
+    items = [v.strip() for v in (value[1:] if op != "=" else value).split(",") if v.strip()]
+    for v in items:
+        if not _ID.match(v):
+            raise ReviewError(
+                f"candidate {cid}: {fname}: {v!r} is not an id (lower-case letters, digits, '-', '.', '_')."
+            )
+    if op == "=":
+        return list(dict.fromkeys(items))
+    if op == "+":
+        return list(dict.fromkeys([*current, *items]))
+    missing = [v for v in items if v not in current]
+    if missing:
+        raise ReviewError(
+            f"candidate {cid}: cannot remove {missing[0]!r} from {fname}: it is not among them "
+            f"({', '.join(current) or 'none'}); the document the event is located in is always cited."
+        )
+    return [v for v in current if v not in items]
+
+
+def _check_citations(cid: str, citations: Sequence[str], known: Iterable[str]) -> None:
+    known = set(known)
+    for v in citations:
+        if v not in known:
+            import difflib
+
+            close = difflib.get_close_matches(v, sorted(known), n=2, cutoff=0.7)
+            hint = f" Did you mean {' or '.join(close)}?" if close else ""
+            raise ReviewError(
+                f"candidate {cid}: citations: unknown source id {v!r}: the case's sources.yaml has no such "
+                f"source and no document of this review file is cited by it. Add it to sources.yaml first.{hint}"
+            )
 
 
 def apply_decisions(
@@ -215,6 +395,7 @@ def apply_decisions(
     reject: Iterable[str] = (),
     edits: Mapping[str, Mapping[str, str]] | None = None,
     accept_all: bool = False,
+    known_sources: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """Apply accept / reject / edit decisions to a loaded review (in place) and return it.
 
@@ -223,18 +404,26 @@ def apply_decisions(
     accept, reject : iterable of str
         Candidate ids. An id in both is an error.
     edits : mapping, optional
-        ``{candidate_id: {field: value}}``; fields are :data:`EDITABLE_FIELDS`. Editing accepts the
-        candidate unless it is rejected in the same call. ``links=`` (empty) unlinks a candidate from
-        existing events so that it is merged as a new event.
+        ``{id: {field: value}}``, all applied before any merge. For a candidate id the fields are
+        :data:`EDITABLE_FIELDS`; editing accepts the candidate unless it is rejected in the same call.
+        ``links=`` (empty) unlinks a candidate from existing events so that it is merged as a new
+        event; ``date_basis=`` is ``paper``, ``context``, ``footnote``, ``outside`` or ``default``;
+        ``citations=`` and ``tags=`` take ``a,b`` (set), ``+a,b`` (add) or ``-a`` (remove) — citations
+        beyond the document the event is located in, tags beyond ``ingested``. For a document id
+        (``d-…``) the fields are :data:`DOCUMENT_FIELDS`, written into its source record at merge.
     accept_all : bool, default=False
         Accept every pending candidate.
+    known_sources : iterable of str, optional
+        The case's source ids: citations must name one of them or a document of this review file.
+        ``None`` skips that check (the merge's validation still catches an unknown id).
 
     Raises
     ------
     ReviewError
-        For an unknown id, an unknown field, or a value of the wrong form.
+        For an unknown id, an unknown field, a value of the wrong form or an unknown source id.
     """
     by_id = {c["id"]: c for c in review["candidates"]}
+    docs = {d["id"]: d for d in review.get("documents", []) if isinstance(d, dict) and "id" in d}
     accept, reject = list(accept), list(reject)
     both = set(accept) & set(reject)
     if both:
@@ -242,25 +431,50 @@ def apply_decisions(
             f"candidate(s) {', '.join(sorted(both))} are both accepted and rejected: choose one."
         )
     for cid in [*accept, *reject, *(edits or {})]:
-        if cid not in by_id:
-            raise ReviewError(
-                f"unknown candidate id {cid!r}; the review file has e.g. {next(iter(by_id), 'none')}."
-            )
+        if cid not in by_id and not (cid in docs and cid not in accept and cid not in reject):
+            hint = f"e.g. {next(iter(by_id), 'none')}" + (f", or document {next(iter(docs))}" if docs else "")
+            raise ReviewError(f"unknown candidate id {cid!r}; the review file has {hint}.")
+    citable: set[str] | None = None
+    if known_sources is not None:
+        citable = {*known_sources, *(str(d["source_id"]) for d in docs.values() if d.get("source_id"))}
     for cid, changes in (edits or {}).items():
+        if cid in docs:
+            d = docs[cid]
+            try:
+                checked = check_metadata(changes, f"review --edit {cid}")
+            except InvalidParameterError as exc:
+                raise ReviewError(str(exc)) from None
+            for fname in changes:
+                d[fname] = checked.get(fname)
+                d.setdefault("metadata_from", {})[fname] = "the reviewer"
+            continue
         c = by_id[cid]
         if c.get("status") == "merged":
             raise ReviewError(
                 f"candidate {cid} is already merged (as {c.get('merged_as')}); edit the case file instead."
             )
+        edited = set(c.get("edited_fields") or [])
         for fname, raw in changes.items():
             if fname not in EDITABLE_FIELDS:
-                raise ReviewError(f"cannot edit {fname!r}; editable fields are {', '.join(EDITABLE_FIELDS)}.")
-            value = _parse_value(fname, raw)
+                raise ReviewError(
+                    f"cannot edit {fname!r} of candidate {cid}; editable fields are {', '.join(EDITABLE_FIELDS)}"
+                    + (f"; a document's are {', '.join(DOCUMENT_FIELDS)} (--edit d-… FIELD=VALUE)." if docs else ".")
+                )
+            if fname in ("citations", "tags"):
+                value: Any = _edit_list(cid, fname, list(c.get(fname) or []), raw)
+                if fname == "citations" and citable is not None:
+                    _check_citations(cid, value, citable)
+            else:
+                value = _parse_value(fname, raw)
+            if fname == "date" and "date" not in edited:
+                c["date_found"] = c.get("date")  # what the passage gave, for the date note
             if fname.startswith("locator."):
                 c.setdefault("locator", {})[fname.split(".", 1)[1]] = value
             else:
                 c[fname] = value
+            edited.add(fname)
         c["edited"] = True
+        c["edited_fields"] = sorted(edited)
         if cid not in reject:
             c["status"] = "accepted"
     for cid in accept:
@@ -275,6 +489,62 @@ def apply_decisions(
             if c.get("status", "pending") == "pending":
                 c["status"] = "accepted"
     return review
+
+
+def load_decisions(path: str | Path) -> dict[str, Any]:
+    """Read a decisions file: the accepts, rejects and edits of one review, applied in one call.
+
+    The file is YAML::
+
+        accept: [c-news-00003-1]
+        reject: [c-news-00005-1]
+        accept_all: false
+        edit:
+          c-news-00007-1: {type: CONSULT, date_basis: outside, citations: "+un-press-2024"}
+          d-news: {title: "…", publisher: "…"}
+
+    Returns
+    -------
+    dict
+        ``accept``, ``reject`` (lists), ``edits`` (``{id: {field: str}}``), ``accept_all`` — the keyword
+        arguments of :func:`run_review`.
+
+    Raises
+    ------
+    ReviewError
+        Naming the file and the key that is malformed.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ReviewError(f"decisions file {p} does not exist.")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ReviewError(f"decisions file {p} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ReviewError(f"{p}: a decisions file is a mapping with accept, reject, accept_all and edit.")
+    unknown = set(data) - {"accept", "reject", "accept_all", "edit"}
+    if unknown:
+        raise ReviewError(f"{p}: unknown key {sorted(unknown)[0]!r}; use accept, reject, accept_all and edit.")
+    out: dict[str, Any] = {"accept": [], "reject": [], "edits": {}, "accept_all": bool(data.get("accept_all"))}
+    for key in ("accept", "reject"):
+        v = data.get(key) or []
+        if isinstance(v, str):
+            v = [x.strip() for x in v.split(",") if x.strip()]
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise ReviewError(f"{p}: {key!r} must be a list of candidate ids.")
+        out[key] = v
+    edit = data.get("edit") or {}
+    if not isinstance(edit, dict):
+        raise ReviewError(f"{p}: 'edit' must map ids to {{field: value}}.")
+    for cid, changes in edit.items():
+        if not isinstance(changes, dict):
+            raise ReviewError(f"{p}: edit.{cid} must be a mapping of field: value.")
+        out["edits"][str(cid)] = {
+            str(k): ",".join(str(x) for x in v) if isinstance(v, list) else ("" if v is None else str(v))
+            for k, v in changes.items()
+        }
+    return out
 
 
 # ------------------------------------------------------------------------------------------ merge
@@ -355,6 +625,17 @@ def _existing_keys(events: Iterable[Any]) -> dict[str, str]:
     return out
 
 
+def _from_note(d: Mapping[str, Any]) -> str:
+    """What of the record was read from the document itself, and where ("date: its dateline …; URL: …")."""
+    origin = d.get("metadata_from") or {}
+    parts = [
+        f"{label} from {origin[f]}"
+        for f, label in (("title", "title"), ("date", "date"), ("url", "URL"))
+        if origin.get(f) and origin[f] not in ("given to ingest", "the reviewer")
+    ]
+    return "Read from the document: " + "; ".join(parts) if parts else ""
+
+
 def _document_source(
     d: Mapping[str, Any], root: Path, sources: Sequence[Any], taken: set[str]
 ) -> tuple[str, dict[str, Any] | None, tuple[str, str] | None]:
@@ -362,7 +643,9 @@ def _document_source(
 
     The document's text (as its locators count lines) is kept in ``texts/`` under a name made from its
     SHA-256, so two documents with the same file name never share a text, and the same text is never
-    stored twice: a source of the case that already holds this text is reused.
+    stored twice: a source of the case that already holds this text is reused (its record unchanged).
+    The new record carries the document's title (else its file name), publisher, date, URL and note from
+    the review file, and says where each was read.
     """
     text = _document_text(d)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -373,37 +656,85 @@ def _document_source(
     existing = root / "texts" / text_file
     if existing.is_file() and hashlib.sha256(existing.read_bytes()).hexdigest() != sha:
         text_file = f"{sha}.txt"  # a 64-bit prefix collision, or a hand-edited text: use the full hash
-    stem = _slug(Path(d["path"]).stem)[:40] or "document"
-    sid, n = f"doc-{stem}-{sha[:8]}", 8
-    while sid in taken:
-        n += 4
-        sid = f"doc-{stem}-{sha[:n]}"
-    taken.add(sid)
-    record = {
-        "id": sid,
-        "kind": "document",
-        "title": Path(d["path"]).name,
-        "text_file": text_file,
-        "sha256": sha,
-        "note": f"ingested document; original file SHA-256 {d.get('sha256', '')}",
-    }
+    wanted = d.get("source_id")
+    if wanted and wanted not in taken and _ID.match(str(wanted)):
+        sid = str(wanted)
+        taken.add(sid)
+    else:
+        sid = proposed_source_id(sha, str(d["path"]), (), taken)
+    name = Path(d["path"]).name
+    record: dict[str, Any] = {"id": sid, "kind": "document", "title": d.get("title") or name}
+    if d.get("publisher"):
+        record["publisher"] = d["publisher"]
+    if d.get("date"):
+        record["date"] = str(d["date"])
+    if d.get("url"):
+        record["urls"] = [d["url"]]
+    record["text_file"] = text_file
+    record["sha256"] = sha
+    notes = [str(d["note"]).strip().rstrip(".")] if d.get("note") else []
+    if not d.get("title"):
+        notes.append("Title: the file name (no title was given or read)")
+    how = _from_note(d)
+    if how:
+        notes.append(how)
+    notes.append(f"Ingested from {name} (file SHA-256 {d.get('sha256', '')})")
+    record["note"] = ". ".join(notes) + "."
     if existing.is_file() and text_file == existing.name:  # the same text is stored already
         return sid, record, None
     return sid, record, (f"texts/{text_file}", text)
 
 
-def _merge_locked(review: dict[str, Any], root: Path, dry_run: bool) -> MergeReport:
+def _date_fields(
+    c: Mapping[str, Any], src_id: str, source_title: str, from_paper: bool
+) -> tuple[str | None, str | None]:
+    """``(date_basis, date_note)`` of the event a candidate becomes, the reviewer's choice first.
+
+    From the paper: the basis is the reviewer's, else ``context`` for a computed date ("the next day"),
+    else none (the default, ``paper``). From another document: the reviewer's, else ``context`` for a
+    computed date (a relative phrase, a weekday, "yesterday", a day without a year), else ``outside``; the
+    note is the reviewer's, else one naming the document, the line and the words that date the event.
+    """
+    edited = set(c.get("edited_fields") or [])
+    basis = c.get("date_basis") if "date_basis" in edited else None
+    note = str(c["date_note"]) if c.get("date_note") and "date_note" in edited else None
+    auto = str(c["date_note"]) if c.get("date_note") and "date_note" not in edited else None
+    computed = c.get("date_kind") in COMPUTED_DATE_KINDS
+    words = str(c.get("date_text") or "")[:200]
+    if from_paper:
+        if basis is None and c.get("date_kind") == "relative":
+            basis = "context"
+        if note is None and auto:
+            note = auto
+        if basis not in (None, "paper") and not note:
+            note = f"read from the relative phrase {words!r}" if computed else f"the passage reads {words!r}"
+        return basis, note
+    if basis is None:
+        basis = "context" if computed and "date" not in edited else "outside"
+    if note is None:
+        where = f"{src_id} ({source_title[:80]}), line {c.get('line')}"
+        if "date" in edited and str(c.get("date")) != str(c.get("date_found")):
+            note = f"{where}: the reviewer dated the event {c.get('date')}; the passage reads {words!r}"
+        elif auto:
+            note = f"{where}: {auto}"
+        else:
+            note = f"{where} gives the date as {words!r}"
+    return basis, note
+
+
+def _merge_locked(review: dict[str, Any], root: Path, dry_run: bool, case: Any = None) -> MergeReport:
     """Merge the accepted candidates of a loaded review into the case at ``root`` (lock held).
 
     Marks merged candidates in ``review`` (in place); the caller saves the review file.
     """
-    case = load_case(root)
+    case = case if case is not None else load_case(root)
     report = MergeReport(case=str(root), dry_run=dry_run)
     paper_sha = case.meta.paper.sha256 if case.meta.paper else None
     sources = case.sources_by_id
     taken = {e.id for e in case.events}
     done = _existing_keys(case.events)
     documents = {d["path"]: d for d in review.get("documents", []) if isinstance(d, dict) and "path" in d}
+    by_source_id = {str(d["source_id"]): d for d in documents.values() if d.get("source_id")}
     # 1. what is to be merged: accepted, not linked to an existing event, not merged before (by key)
     todo: list[tuple[dict[str, Any], str]] = []
     keys_here: dict[str, str] = {}  # key → the candidate of this review that carries it
@@ -436,6 +767,12 @@ def _merge_locked(review: dict[str, Any], root: Path, dry_run: bool) -> MergeRep
             raise ReviewError(
                 f"candidate {c['id']} comes from {c.get('document')!r}, not listed in the review's documents."
             )
+        from_paper = bool(paper_sha and d.get("sha256") == paper_sha)
+        if not from_paper and c.get("date_basis") == "paper":
+            raise ReviewError(
+                f"candidate {c['id']}: date_basis 'paper' says the case's paper writes the date, but the "
+                f"candidate comes from {Path(str(d['path'])).name}: use date_basis=outside (or context)."
+            )
         key = candidate_key(c, str(d.get("sha256") or ""))
         if key in done:
             report.already.append((c["id"], done[key]))
@@ -445,12 +782,18 @@ def _merge_locked(review: dict[str, Any], root: Path, dry_run: bool) -> MergeRep
             continue
         keys_here[key] = c["id"]
         todo.append((c, key))
-    # 2. the source each needed document is cited by
+    # 2. the source each needed document is cited by: the documents merged events are located in, and the
+    #    documents of this review they cite (nothing for a document with no merged event)
+    needed = list(dict.fromkeys(c.get("document", "") for c, _ in todo))
+    for c, _ in todo:
+        for cit in c.get("citations") or []:
+            if cit in by_source_id and cit not in sources:
+                needed.append(str(by_source_id[cit]["path"]))
     doc_source: dict[str, str] = {}
     new_sources: list[dict[str, Any]] = []
     doc_texts: dict[str, str] = {}
     source_ids = set(sources)
-    for path in dict.fromkeys(c.get("document", "") for c, _ in todo):
+    for path in dict.fromkeys(needed):
         d = documents[path]
         if paper_sha and d.get("sha256") == paper_sha:
             if "paper" not in sources:
@@ -463,14 +806,37 @@ def _merge_locked(review: dict[str, Any], root: Path, dry_run: bool) -> MergeRep
         doc_source[path] = sid
         if record is not None:
             new_sources.append(record)
+            report.sources.append(sid)
+        elif any(f in (d.get("metadata_from") or {}) and (d.get("metadata_from") or {})[f] == "the reviewer"
+                 for f in DOCUMENT_FIELDS):
+            report.warnings.append(
+                f"{Path(path).name}: its text is already in the case as {sid}, whose record is kept as it is "
+                "(the edits to the document were not applied; edit sources.yaml to change it)."
+            )
         if stored is not None:
             doc_texts[stored[0]] = stored[1]
+    # what the review file calls a document → the source the case cites it by
+    renamed = {
+        str(d["source_id"]): doc_source[path]
+        for path, d in documents.items()
+        if d.get("source_id") and path in doc_source
+    }
+    titles = {str(r["id"]): str(r.get("title") or "") for r in new_sources}
+    titles.update({sid: str(src.title or sid) for sid, src in sources.items()})
+
+    def rename(text: str) -> str:
+        for old, new in renamed.items():
+            if old != new:
+                text = text.replace(old, new)
+        return text
+
     # 3. the events and their quotations
     events: list[dict[str, Any]] = []
     quotes: list[dict[str, Any]] = []
     known_quotes = {q.text.strip() for q in case.quotations}
     taken_quotes = {q.id for q in case.quotations}
     merged_ids: dict[str, str] = {}
+    undated_documents: set[str] = set()
     for c, key in todo:
         src_id = doc_source[c.get("document", "")]
         fn_numbers = [int(f["number"]) for f in c.get("footnotes") or []]
@@ -479,24 +845,30 @@ def _merge_locked(review: dict[str, Any], root: Path, dry_run: bool) -> MergeRep
             citations = [f"fn-{n}" for n in fn_numbers] or ["paper"]
         else:
             fn_numbers, citations = [], [src_id]
+        citations = list(dict.fromkeys([*citations, *(renamed.get(x, x) for x in c.get("citations") or [])]))
+        basis, note = _date_fields(c, src_id, titles.get(src_id, src_id), src_id == "paper")
         ev: dict[str, Any] = {
             "id": _event_id(c, taken),
             "date": str(c["date"]),
         }
         if c.get("end_date"):
             ev["end_date"] = str(c["end_date"])
-        if c.get("date_note"):
-            ev["date_note"] = str(c["date_note"])[:500]
-        if c.get("date_kind") == "relative":
-            # a date computed from "the next day", "two weeks later" is read from context, not written
-            ev["date_basis"] = "context"
-            ev.setdefault("date_note", f"read from the relative phrase {str(c.get('date_text') or '')[:200]!r}")
+        if basis is not None:
+            ev["date_basis"] = basis
+        if note:
+            ev["date_note"] = rename(note)[:500]
+        if basis == "outside":
+            dating = [x for x in citations if x != "paper" and not x.startswith("fn-")]
+            for x in dating:
+                rec = next((r for r in new_sources if r["id"] == x), None)
+                if rec is not None and not (rec.get("date") and rec.get("urls")):
+                    undated_documents.add(x)
         ev.update(
             {
                 "type": c["type"],
                 "source_actors": list(c["source_actors"]),
                 "target_actors": [a for a in c.get("target_actors") or [] if a not in c["source_actors"]],
-                "summary": str(c.get("summary") or "").strip()[:600]
+                "summary": rename(str(c.get("summary") or "").strip())[:600]
                 or f"Ingested event from {Path(c['document']).name}.",
                 "locator": {
                     "line": int(c["locator"]["line"]),
@@ -505,7 +877,7 @@ def _merge_locked(review: dict[str, Any], root: Path, dry_run: bool) -> MergeRep
                 },
                 "footnotes": fn_numbers,
                 "citations": citations,
-                "tags": ["ingested", f"{KEY_TAG_PREFIX}{key}"],
+                "tags": list(dict.fromkeys(["ingested", *(c.get("tags") or []), f"{KEY_TAG_PREFIX}{key}"])),
             }
         )
         events.append(ev)
@@ -528,15 +900,25 @@ def _merge_locked(review: dict[str, Any], root: Path, dry_run: bool) -> MergeRep
                     "date": ev["date"],
                     "text": words,
                     "event": ev["id"],
+                    # where the words are: check verifies them in that document's stored text
                     "locator": {
                         "line": int(q["line"]),
                         "anchor": str(q["anchor"]),
                         **({"document": src_id} if src_id != "paper" else {}),
                     },
-                    "citations": list(citations),
+                    "citations": [src_id] if src_id != "paper" else list(citations),
                 }
             )
             report.quotations.append(qid)
+    for x in sorted(undated_documents):
+        rec = next(r for r in new_sources if r["id"] == x)
+        lacking = [what for what, k in (("date", "date"), ("URL", "urls")) if not rec.get(k)]
+        did = next((d["id"] for d in documents.values() if doc_source.get(str(d["path"])) == x), x)
+        report.warnings.append(
+            f"{x} dates an event (date_basis: outside) but has no {' or '.join(lacking)}: give "
+            f"{'them' if len(lacking) > 1 else 'it'} with --edit {did} date=YYYY-MM-DD url=https://… "
+            "(an outside date names a dated document and where it is)."
+        )
     report.already += [(cid, merged_ids[other]) for cid, other in twins]
     if not events:
         if not dry_run:
@@ -672,14 +1054,18 @@ def run_review(
 ) -> MergeReport:
     """Apply decisions to a review file and merge the accepted candidates into the case.
 
-    The decisions are saved in the review file only when the merge succeeds (or, for a dry run,
-    never), so a failed merge can be retried after fixing the input. The review file is read again under
-    the case's lock, so two reviews of the same file one after the other both keep their decisions.
+    Every decision of the call (any number of accepts, rejects and edits, of candidates and of documents)
+    is applied first, then the merge runs once. The decisions are saved in the review file only when the
+    merge succeeds (or, for a dry run, never), so a failed merge can be retried after fixing the input.
+    The review file is read again under the case's lock, so two reviews of the same file one after the
+    other both keep their decisions.
 
     Parameters
     ----------
     case_dir : path, optional
         The case folder; default: the ``case`` recorded in the review file.
+    accept, reject, edits, accept_all
+        See :func:`apply_decisions`; citations are checked against the case's sources.
     lock_timeout : float, optional
         See :func:`merge_review`.
     """
@@ -688,8 +1074,16 @@ def run_review(
     with case_lock(root, lock_timeout, purpose=f"review {rp.name}"):
         recover_locked(root)
         review = load_review(rp)
-        apply_decisions(review, accept=accept, reject=reject, edits=edits, accept_all=accept_all)
-        report = _merge_locked(review, root, dry_run)
+        case = load_case(root)
+        apply_decisions(
+            review,
+            accept=accept,
+            reject=reject,
+            edits=edits,
+            accept_all=accept_all,
+            known_sources=[s.id for s in case.sources],
+        )
+        report = _merge_locked(review, root, dry_run, case)
         if not dry_run:
             atomic_write(rp, _dump(review))
     return report

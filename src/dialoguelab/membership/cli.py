@@ -177,11 +177,12 @@ def register(app: typer.Typer) -> None:
         if as_json:
             _json(o.to_dict())
             return
+        from dialoguelab.membership.views import OUTCOME_TITLE, outcome_word
+
         nm = o.names
         _out.print(
-            f"[bold]{o.name}[/bold] on {o.date} ({o.position} position): "
-            f"{'ADMITTED' if o.passed else 'BLOCKED'}"
-            f" — {o.recognizers} recognising states"
+            f"[bold]{o.name}[/bold] on {o.date} ({o.position} position), {OUTCOME_TITLE.lower()}: "
+            f"[bold]{outcome_word(o.passed)}[/bold] — {o.recognizers} recognising states"
         )
         if o.projection:
             _out.print(
@@ -236,8 +237,14 @@ def register(app: typer.Typer) -> None:
 
             _json(asdict(r))
             return
-        _out.print(f"[bold]{r.body}[/bold] on {r.date}: probability of admission {percent(r.probability)}")
-        _item("basis:", r.label, indent=2)
+        from dialoguelab.membership.views import PROBABILITY_TITLE, probability_condition, uncalibrated_label
+
+        cond = probability_condition(load(case), position)
+        label = (lambda x: x) if cond["calibrated"] else uncalibrated_label
+        what, how = PROBABILITY_TITLE.lower().split(" under ", 1)  # "probability of admission", "the vote model"
+        _out.print(f"[bold]{r.body}[/bold] on {r.date}: {what} [bold]{percent(r.probability)}[/bold] under {how}")
+        _item("basis:", label(r.label), indent=2)
+        _item("conditional on:", cond["sentence"], indent=2)
         if r.projection:
             _item("projection:", f"the data were checked up to {r.data_verified_to}; {r.date} is later.", indent=2)
         for s in r.stages:
@@ -253,14 +260,14 @@ def register(app: typer.Typer) -> None:
                     "-",
                     f"{s.name} [{proc}]: {s.members} members; derived positions yes {e['yes']:.0f}, "
                     f"no {e['no']:.0f}, abstain {e['abstain']:.0f}, absent {e['absent']:.0f}; "
-                    f"{'passes' if s.probability == 1.0 else 'blocked'} ({s.label})",
+                    f"{'passes' if s.probability == 1.0 else 'blocked'} ({label(s.label)})",
                 )
                 continue
             _item(
                 "-",
                 f"{s.name} [{proc}]: {s.members} voters; expected yes {e['yes']:.1f}, no {e['no']:.1f}, "
                 f"abstain {e['abstain']:.1f}, absent {e['absent']:.1f}; votes needed at the expected "
-                f"turnout: {s.required_at_expected}; P(pass) = {percent(s.probability)} ({s.label})",
+                f"turnout: {s.required_at_expected}; P(pass) = {percent(s.probability)} ({label(s.label)})",
             )
             dist = s.yes_distribution
             top = sorted(range(len(dist)), key=lambda k: -dist[k])[:5]

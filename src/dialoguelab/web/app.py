@@ -25,6 +25,7 @@ from dialoguelab.case import load_case
 from dialoguelab.web.cache import ResponseCacheMiddleware
 from dialoguelab.web.config import Settings, get_settings
 from dialoguelab.web.deps import available_cases
+from dialoguelab.web.params import EmptyMeansAnyMiddleware, document_empty_values
 from dialoguelab.web.routes import ROUTERS
 from dialoguelab.web.security import SecurityHeadersMiddleware, install_error_handlers
 
@@ -186,6 +187,7 @@ def _refine_openapi(app: FastAPI, cases: dict[str, Path]) -> None:
                         elif sub.get("type") == "array" and sub.get("items", {}).get("type") == "string":
                             sub["items"].pop("pattern", None)
                             sub["items"].update(fmt)
+        document_empty_values(doc)  # an optional parameter sent empty counts as not given
         app.openapi_schema = doc
         return doc
 
@@ -240,6 +242,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            ttl=settings.cache_seconds)
     app.add_middleware(SecurityHeadersMiddleware, max_query_length=settings.max_query_length,
                        allowed_hosts=tuple(settings.allowed_hosts))
+    app.add_middleware(EmptyMeansAnyMiddleware)  # outermost: an empty query parameter means "not given"
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:

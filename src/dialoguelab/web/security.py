@@ -198,13 +198,34 @@ def _plain_error_page(status: int, message: str) -> str:
     )
 
 
+#: What a parameter's pattern means, in words, for error messages (a user should not have to read a regex).
+PATTERN_WORDS: dict[str, str] = {
+    r"^(\d{4}(-\d{2}(-\d{2})?)?)?$": "a date as YYYY, YYYY-MM or YYYY-MM-DD",
+    r"^(\d{4}-\d{2}-\d{2})?$": "a day as YYYY-MM-DD",
+    r"^([A-Za-z]{3}(,[A-Za-z]{3}){0,49})?$": "ISO 3166 alpha-3 codes separated by commas (e.g. ESP,GRC)",
+    r"^[a-z0-9][a-z0-9_.\-]*$": "a lower-case id (letters, digits, '.', '_' and '-')",
+    r"^[A-Za-z][A-Za-z0-9 _.\-]*$": "a name or id starting with a letter (e.g. UN, NATO)",
+    r"^[A-Za-z][A-Za-z .'\-]*$": "a name made of letters (e.g. Spain)",
+    r"^([A-Za-z]+(,[A-Za-z]+)*)?$": "words separated by commas",
+    r"^[a-z, ]+$": "lower-case words separated by commas",
+}
+
+
+def _message(err: Any) -> str:
+    if err.get("type") == "string_pattern_mismatch":
+        pattern = str((err.get("ctx") or {}).get("pattern", ""))
+        words = PATTERN_WORDS.get(pattern, "in the format the API reference gives (/api)")
+        return f"must be {words}; got {err.get('input')!r}"
+    return str(err.get("msg", "invalid value"))
+
+
 def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     out = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
         location = loc[0] if loc else ""
         field = ".".join(loc[1:]) if len(loc) > 1 else location
-        out.append({"field": field, "location": location, "message": str(err.get("msg", "invalid value"))})
+        out.append({"field": field, "location": location, "message": _message(err)})
     return out
 
 
@@ -214,14 +235,9 @@ def _error_response(request: Request, status: int, message: str, fields: list[di
         if fields is not None:
             body["errors"] = fields
         return JSONResponse(body, status_code=status)
-    from dialoguelab.web.deps import templates
+    from dialoguelab.web.render import render_error  # in the site's layout, with its navigation
 
-    return templates.TemplateResponse(
-        request=request,
-        name="error.html",
-        context={"status": status, "message": message, "fields": fields or []},
-        status_code=status,
-    )
+    return render_error(request, status, message, fields)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from dialoguelab import evidence
 from dialoguelab.web.deps import CaseDep
 from dialoguelab.web.params import FormatParam, TextParam
-from dialoguelab.web.render import render_page
+from dialoguelab.web.render import ACTOR_TYPE_COLOURS, render_page
 from dialoguelab.web.routes._models import CSV, Table
 from dialoguelab.web.tables import csv_response, frame_records, jsonable, table_payload, wants_csv
 
@@ -88,10 +88,11 @@ def _network(case: Any, min_shared: int, layout: bool = False) -> dict[str, Any]
 
 
 @router.get("/actors", response_class=HTMLResponse, include_in_schema=False)
-def page_actors(request: Request, case: CaseDep) -> HTMLResponse:
-    df = evidence.actors_table(case)
+def page_actors(request: Request, case: CaseDep, actor_type: ActorTypeParam = None) -> HTMLResponse:
+    df = evidence.actors_table(case, actor_type=actor_type)
     return render_page(request, "actors.html", "actors",
-                       {"actors": frame_records(df), "network": _network(case, 1, layout=True)})
+                       {"actors": frame_records(df), "actor_type": actor_type, "actor_type_colours": ACTOR_TYPE_COLOURS,
+                        "network": _network(case, 1, layout=True)})
 
 
 @router.get("/actors/{name}", response_class=HTMLResponse, include_in_schema=False)
@@ -99,4 +100,9 @@ def page_actor(request: Request, case: CaseDep, name: NamePath) -> HTMLResponse:
     prof = evidence.actor_profile(case, name)
     ctx = {k: (frame_records(v) if hasattr(v, "columns") else jsonable(v)) for k, v in prof.items()}
     ctx["actor_names"] = {a.id: a.name for a in case.actors}
+    # "people" of the library are every actor affiliated with this one: split people from organisations
+    types = {a.id: getattr(a.type, "value", a.type) for a in case.actors}
+    affiliated = ctx.pop("people", [])
+    ctx["people"] = [p for p in affiliated if types.get(p["id"]) == "person"]
+    ctx["affiliated"] = [dict(p, type=types.get(p["id"])) for p in affiliated if types.get(p["id"]) != "person"]
     return render_page(request, "actor.html", "actors", {"profile": ctx})

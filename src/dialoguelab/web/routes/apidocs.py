@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from dialoguelab.web.deps import CaseDep
 from dialoguelab.web.render import render_page
 
 router = APIRouter(tags=["docs"])
@@ -25,7 +26,7 @@ def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
             params = []
             for p in op.get("parameters", []):
                 schema = p.get("schema", {})
-                kinds = schema.get("anyOf", [schema])
+                kinds = [k for k in schema.get("anyOf", [schema]) if k.get("maxLength") != 0]  # not "empty"
                 enum = next((k.get("enum") for k in kinds if k.get("enum")), None)
                 types = [k.get("type") for k in kinds if k.get("type") and k.get("type") != "null"]
                 params.append({
@@ -42,6 +43,19 @@ def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @router.get("/api", response_class=HTMLResponse, include_in_schema=False)
-def page_api(request: Request) -> HTMLResponse:
+def page_api(request: Request, case: CaseDep) -> HTMLResponse:  # the case only for the layout's links
     ops = _operations(request.app.openapi())
     return render_page(request, "api.html", "api", {"operations": ops})
+
+
+@router.get("/api/v1", summary="Index of the JSON API: every route with what it returns")
+def api_index(request: Request) -> dict[str, Any]:
+    """Every route of the API (path and summary), the cases served (``?case=``), the reference page and
+    the OpenAPI document."""
+    ops = _operations(request.app.openapi())
+    return {
+        "reference": "/api",
+        "openapi": "/openapi.json",
+        "cases": list(request.app.state.cases),
+        "routes": [{"path": o["path"], "summary": o["summary"]} for o in ops if o["path"].startswith("/api/v1")],
+    }

@@ -29,6 +29,7 @@ from dialoguelab.membership.api import (
     series,
     what_if_scenario,
 )
+from dialoguelab.membership.views import OUTCOME_TITLE, PROBABILITY_TITLE, body_headlines, probability_condition
 from dialoguelab.web.deps import CaseDep
 from dialoguelab.web.params import DayParam, FormatParam
 from dialoguelab.web.render import render_page
@@ -151,6 +152,23 @@ def api_admission(case: CaseDep, body: BodyParam, toggles: WhatIfDep, date: DayP
     return _admission_dict(case, body, date, position, scenario_from_toggles(case, toggles))
 
 
+@router.get("/api/v1/membership/headlines",
+            summary="Every body's two answers: the outcome on declared positions and the vote model's probability")
+def api_headlines(case: CaseDep, toggles: WhatIfDep, date: DayParam = None,
+                  position: PositionParam = None) -> dict[str, Any]:
+    """``bodies``: per body the outcome if every member votes as its recognition and declared stance say
+    (``passed``, ``outcome``, ``why``, ``blocking``, ``short``) and the probability under the vote model
+    (``probability``, ``probability_basis``, ``probability_label``); ``condition``: what the probabilities
+    are conditional on (the roll calls the model is calibrated on, or that it is not). The same answers as
+    the overview, the membership page, the report and the CLI."""
+    scen = scenario_from_toggles(case, toggles)
+    return jsonable({
+        "titles": {"outcome": OUTCOME_TITLE, "probability": PROBABILITY_TITLE},
+        "condition": probability_condition(case, position),
+        "bodies": body_headlines(case, date or None, position=position, scenario=scen),
+    })
+
+
 @router.get("/api/v1/membership/compare", response_model=Table, responses=CSV,
             summary="Every body: baseline against the what-if scenario")
 def api_compare(case: CaseDep, toggles: WhatIfDep, date: DayParam = None, position: PositionParam = None,
@@ -185,10 +203,14 @@ def page_membership(request: Request, case: CaseDep, toggles: WhatIfDep,
                     body: Annotated[str, Query(min_length=2, max_length=40,
                                                pattern=r"^[A-Za-z][A-Za-z0-9 _.\-]*$")] = "un",
                     date: DayParam = None, position: PositionParam = None) -> HTMLResponse:
+    if not case.has_part("membership"):
+        return render_page(request, "membership.html", "membership", {"unavailable": (
+            "This case has no membership data: its folder has no membership/ part (the applicant's "
+            "recognitions and declared stances), so no admission is computed.")})
     try:
         view = explorer_view(case, body, date or None, scenario=scenario_from_toggles(case, toggles),
                              position=position)
-    except CaseError as exc:  # the case has no (valid) membership data
+    except CaseError as exc:  # the case's membership data cannot be read
         return render_page(request, "membership.html", "membership", {"unavailable": str(exc)})
     ctx: dict[str, Any] = {k: frame_records(v) if isinstance(v, pd.DataFrame) else jsonable(v)
                            for k, v in view.items()}

@@ -19,24 +19,35 @@ from dialoguelab.web.tables import jsonable
 
 
 def key_figures(case: Any) -> dict[str, Any]:
-    """Recognitions today under both positions, each body's outcome with its blockers, the applicant's
-    memberships (:func:`dialoguelab.membership.api.key_figures`), and the findings' one-line status."""
+    """Recognitions today under both positions, each body's headline answer (outcome under declared
+    positions and probability under the vote model, :func:`dialoguelab.membership.api.key_figures`), the
+    applicant's memberships, and the findings' status (``findings``; empty when the case has none)."""
+    findings = _findings_rows(case)
     try:
         figures = membership.key_figures(case)
-    except CaseError:  # no (valid) membership folder: nothing to show
-        return {}
-    return {"findings": _findings_lines(case), **jsonable(figures)}
+    except CaseError as exc:  # no (valid) membership folder: say so, show the rest
+        return {"findings": findings, "membership_missing": _missing_sentence(case, exc)}
+    return {"findings": findings, **jsonable(figures)}
 
 
-def _findings_lines(case: Any) -> list[str]:
-    """One line per finding of the case: title, status and figure (empty when the case has none)."""
+def _missing_sentence(case: Any, exc: Exception) -> str:
+    if not case.has_part("membership"):
+        return ("This case has no membership data (no membership/ folder with the applicant's recognitions "
+                "and declared stances), so no admission outcome is computed.")
+    return f"The membership data of this case could not be read: {exc}"
+
+
+def _findings_rows(case: Any) -> list[dict[str, Any]]:
+    """One row per finding of the case: number, title, status and figure (empty when the case has none)."""
     from dialoguelab.stance.api import findings_table
 
+    if not case.has_part("findings"):
+        return []
     try:
         rows = findings_table(case)
     except DialoguelabError:
         return []
-    return [f"{r['title']} — {r['status']}" + (f" ({r['figure']})" if r["figure"] else "") for r in rows]
+    return [{k: r[k] for k in ("number", "id", "title", "status", "figure")} for r in rows]
 
 
 def applicant_memberships(case: Any) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var q = new URLSearchParams();
-      ["runs", "rounds", "seed", "mode"].forEach(function (name) {
+      ["runs", "rounds", "seed", "mode", "case"].forEach(function (name) {  // case: kept when not the default
         var el = form.elements.namedItem(name);
         if (el && el.value !== "") { q.append(name, el.value); }
       });

@@ -1,5 +1,6 @@
 /* Recognition map: Plotly choropleth drawn from /static/topo (no CDN). The slider and the position
-   switch fetch /api/v1/recognitions for the chosen day; the server decides every status. */
+   switch fetch /api/v1/recognitions for the chosen day; the server decides every status. Every state of
+   the world's list is drawn, so a click on any of them opens its record (/api/v1/states/<iso>). */
 "use strict";
 (function () {
   var boot = DL.data("map-data");
@@ -12,13 +13,23 @@
   var CODE = { recognizes: 2, withdrew: 1, excluded: 0 };
 
   function traces(d) {
-    var rows = d.rows;
+    var recorded = {};
+    d.rows.forEach(function (r) { recorded[r.iso3] = true; });
+    var others = Object.keys(boot.states || {}).filter(function (iso) {
+      return !recorded[iso] && iso !== boot.applicant_id;
+    });
     var t = [{
+      // every state of the world's list without a recorded recognition: pale, and clickable
+      type: "choropleth", locationmode: "ISO-3", showscale: false, zmin: 0, zmax: 1,
+      locations: others, z: others.map(function () { return 0; }),
+      text: others.map(function (iso) { return boot.states[iso] + ": no recognition recorded"; }), hoverinfo: "text",
+      colorscale: [[0, "#e4e7eb"], [1, "#e4e7eb"]], marker: { line: { color: "#ffffff", width: 0.5 } }
+    }, {
       type: "choropleth", locationmode: "ISO-3", showscale: false, zmin: 0, zmax: 2,
-      locations: rows.map(function (r) { return r.iso3; }),
-      z: rows.map(function (r) { return CODE[r.status] === undefined ? 0 : CODE[r.status]; }),
-      text: rows.map(function (r) { return r.state + ": " + r.status; }), hoverinfo: "text",
-      colorscale: [[0, "#c9ced6"], [0.5, "#f0a04b"], [1, "#3c9a5f"]],
+      locations: d.rows.map(function (r) { return r.iso3; }),
+      z: d.rows.map(function (r) { return CODE[r.status] === undefined ? 0 : CODE[r.status]; }),
+      text: d.rows.map(function (r) { return r.state + ": " + r.status.replace(/_/g, " "); }), hoverinfo: "text",
+      colorscale: [[0, "#aeb5bf"], [0.5, "#f0a04b"], [1, "#3c9a5f"]],
       marker: { line: { color: "#ffffff", width: 0.5 } }
     }];
     if (boot.applicant_polygon) {
@@ -39,38 +50,93 @@
       showland: true, landcolor: "#eceef1", bgcolor: "#ffffff" }
   });
 
-  function byIso(d, iso) {
-    for (var i = 0; i < d.rows.length; i++) { if (d.rows[i].iso3 === iso) { return d.rows[i]; } }
-    return null;
+  function add(parent, tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) { e.textContent = text; }
+    if (cls) { e.className = cls; }
+    parent.appendChild(e);
+    return e;
+  }
+
+  function cites(parent, ids) {
+    (ids || []).forEach(function (s) {
+      var a = add(parent, "a", s, "cite");
+      a.href = DL.url("/sources#src-" + encodeURIComponent(s));
+      parent.appendChild(document.createTextNode(" "));
+    });
+  }
+
+  function openPanel() {
+    record.hidden = false;
+    // keep the record in view: it floats over the map, and the page scrolls to it if it must
+    record.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
+  function panelHead(title) {
+    record.textContent = "";
+    var head = add(record, "div", null, "panel-head");
+    add(head, "h3", title);
+    var close = add(head, "button", "×", "close");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close the record");
+    close.addEventListener("click", function () { record.hidden = true; });
   }
 
   function showRecord(iso) {
-    record.textContent = "";
-    var r = byIso(state, iso);
-    var h = document.createElement("h3");
-    if (iso === boot.applicant_id) { h.textContent = boot.applicant; record.appendChild(h); return; }
-    if (!r) { h.textContent = iso + ": no recognition recorded in the case"; record.appendChild(h); return; }
-    h.textContent = r.state + " (" + r.iso3 + ")";
-    record.appendChild(h);
-    var dl = document.createElement("dl");
-    dl.className = "record";
-    [["Status on " + state.date, r.status], ["Recognised", r.recognized_on || "date unknown"],
-     ["Withdrawal claimed by " + (boot.objector || "the objector"), r.withdrawal_claimed_on || "none"],
-     [(boot.applicant || "The applicant") + "'s position", (r.applicant_position || "").replace(/_/g, " ")],
-     ["Verified", r.verified ? "yes" : "no (excluded from counts)"]].forEach(function (kv) {
-      var dt = document.createElement("dt"); dt.textContent = kv[0];
-      var dd = document.createElement("dd"); dd.textContent = kv[1];
-      dl.appendChild(dt); dl.appendChild(dd);
+    if (iso === boot.applicant_id) {
+      panelHead(boot.applicant);
+      add(record, "p", "The applicant in this case.");
+      openPanel();
+      return;
+    }
+    panelHead((boot.states && boot.states[iso]) || iso);
+    add(record, "p", "Loading…", "note");
+    openPanel();
+    var url = DL.url("/api/v1/states/" + encodeURIComponent(iso), { date: state.date, position: state.position });
+    fetch(url).then(function (resp) {
+      if (!resp.ok) { return resp.json().then(function (b) { throw new Error(b.detail || ("HTTP " + resp.status)); }); }
+      return resp.json();
+    }).then(function (r) {
+      panelHead(r.name + " (" + r.iso3 + ")");
+      record.setAttribute("data-iso", r.iso3);
+      var rec = r.recognition;
+      var status = add(record, "p", "On " + r.date + ": " + rec.text + ".", "state-status status-" + rec.status);
+      if (rec.recognized_on) { status.textContent += " Recognised on " + rec.recognized_on + "."; }
+      if (rec.withdrawal_claimed_on) {
+        status.textContent += " " + (boot.objector || "The objector") + " claims a withdrawal on " + rec.withdrawal_claimed_on +
+          " (" + (boot.applicant || "the applicant") + ": " + (rec.applicant_position || "").replace(/_/g, " ") + ").";
+      }
+      if (rec.sources.length) { var ps = add(record, "p", "Sources: ", "note"); cites(ps, rec.sources); }
+      if (r.stances.length) {
+        add(record, "h4", "Declared stance");
+        var ul = add(record, "ul", null, "stances");
+        r.stances.forEach(function (s) {
+          var li = add(ul, "li", s.stance + (s.since ? " since " + s.since : "") + (s.until ? " until " + s.until : "") +
+            (s.bodies.length ? " (" + s.bodies.join(", ") + ")" : "") + ": " + s.summary + " ");
+          cites(li, s.sources);
+        });
+      } else {
+        add(record, "p", "No declared stance recorded: its vote follows its recognition.", "note");
+      }
+      var member = r.bodies.filter(function (b) { return b.votes_in.length; });
+      add(record, "h4", member.length ? "Votes in " + member.length + " of the bodies" : "Votes in none of the bodies");
+      if (member.length) {
+        var table = add(record, "table", null, "data compact");
+        var hr = add(add(table, "thead"), "tr");
+        ["Body", "Stages it votes in", "Its vote"].forEach(function (h) { add(hr, "th", h); });
+        var tb = add(table, "tbody");
+        member.forEach(function (b) {
+          var tr = add(tb, "tr");
+          add(tr, "td", b.name);
+          add(tr, "td", b.votes_in.join("; "));
+          add(tr, "td", b.vote, "vote vote-" + b.vote);
+        });
+      }
+      openPanel();
+    }).catch(function (err) {
+      panelHead(iso);
+      add(record, "p", "The record could not be loaded (" + err.message + ").", "warning");
     });
-    var dt = document.createElement("dt"); dt.textContent = "Sources";
-    var dd = document.createElement("dd");
-    (r.sources || "").split(";").filter(Boolean).forEach(function (s) {
-      var a = document.createElement("a");
-      a.href = "/sources#src-" + encodeURIComponent(s); a.className = "cite"; a.textContent = s;
-      dd.appendChild(a); dd.appendChild(document.createTextNode(" "));
-    });
-    dl.appendChild(dt); dl.appendChild(dd);
-    record.appendChild(dl);
   }
 
   function render(d) {
@@ -95,12 +161,12 @@
     var day = dates[parseInt(slider.value, 10)];
     label.textContent = day;
     var mine = ++seq;
-    fetch("/api/v1/recognitions?date=" + encodeURIComponent(day) + "&position=" + encodeURIComponent(position))
+    fetch(DL.url("/api/v1/recognitions", { date: day, position: position }))
       .then(function (resp) { if (!resp.ok) { throw new Error("HTTP " + resp.status); } return resp.json(); })
       .then(function (d) {
         if (mine !== seq) { return; }
         render(d);
-        history.replaceState(null, "", "/map?date=" + d.date + "&position=" + d.position);
+        history.replaceState(null, "", DL.url("/map", { date: d.date, position: d.position }));
       })
       .catch(function (err) { label.textContent = day + " (" + err.message + ")"; });
   }
@@ -114,7 +180,13 @@
       document.body.setAttribute("data-map-date", state.date);
       document.body.setAttribute("data-map-position", state.position);
     });
+  } else {
+    document.body.setAttribute("data-map-date", state.date);
+    document.body.setAttribute("data-map-position", state.position);
   }
+  Array.prototype.forEach.call(document.querySelectorAll(".state-link"), function (b) {
+    b.addEventListener("click", function () { showRecord(b.getAttribute("data-iso")); });
+  });
   slider.addEventListener("input", function () {
     label.textContent = dates[parseInt(slider.value, 10)];
     if (pending) { clearTimeout(pending); }

@@ -9,11 +9,34 @@
       });
       form.submit();
     };
-    form.addEventListener("submit", function (ev) { ev.preventDefault(); submit(); });
+    // A date is applied only once it is complete: on Enter or when the field loses focus, never while
+    // it is being typed (a browser reports 0002-…, 0020-…, 0201-… as the year is typed digit by digit).
+    var date = document.getElementById("m-date");
+    var applied = date ? date.value : "";
+    var complete = function (el) {
+      return /^\d{4}-\d{2}-\d{2}$/.test(el.value) && parseInt(el.value.slice(0, 4), 10) >= 1000 && el.validity.valid;
+    };
+    var applyDate = function () {
+      if (date.value === applied) { return; }
+      if (!complete(date)) { date.reportValidity(); return; }
+      applied = date.value;
+      submit();
+    };
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (date && date.value && !complete(date)) { date.reportValidity(); return; }
+      submit();
+    });
     form.addEventListener("change", function (ev) {
       var t = ev.target;
-      if (t && (t.type === "checkbox" || t.type === "radio" || t.tagName === "SELECT" || t.type === "date")) { submit(); }
+      if (t && (t.type === "checkbox" || t.type === "radio" || t.tagName === "SELECT")) { submit(); }
     });
+    if (date) {
+      date.addEventListener("blur", applyDate);
+      date.addEventListener("keydown", function (ev) {
+        if (ev.key === "Enter") { ev.preventDefault(); applyDate(); }
+      });
+    }
   }
 
   var adm = DL.data("admission-data");

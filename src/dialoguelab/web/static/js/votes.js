@@ -20,12 +20,8 @@
   var swingPanel = function () {
     var sec = document.getElementById("swing-panel");
     if (!sec) { return; }
-    var q = new URLSearchParams(sec.dataset.toggles || "");
-    q.set("body", sec.dataset.body);
-    if (sec.dataset.date) { q.set("date", sec.dataset.date); }
-    if (sec.dataset.position) { q.set("position", sec.dataset.position); }
     var status = document.getElementById("swing-summary");
-    getJSON("/api/v1/membership/swing?" + q.toString()).then(function (r) {
+    getJSON(sec.dataset.api).then(function (r) {
       var tbody = document.querySelector("#swing-table tbody");
       r.states.slice(0, 25).forEach(function (s, i) {
         var tr = document.createElement("tr");
@@ -61,10 +57,9 @@
     var status = document.getElementById("calibration-status");
     var button = document.getElementById("calibration-compute");
     var url = function (compute) {
-      var q = new URLSearchParams();
-      if (sec.dataset.position) { q.set("position", sec.dataset.position); }
-      q.set("compute", compute ? "true" : "false");
-      return "/api/v1/rollcalls/validate?" + q.toString();
+      var u = new URL(sec.dataset.api, window.location.origin);
+      u.searchParams.set("compute", compute ? "true" : "false");
+      return u.pathname + u.search;
     };
     var show = function (r) {
       if (r.status !== "ready") {
