@@ -19,7 +19,9 @@ KOSOVO = load_case()
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(Settings(warm_up=False)), raise_server_exceptions=False) as c:
+    app = create_app(Settings(warm_up=False))
+    # the app answers only to its allowed Host names
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
         yield c
 
 
