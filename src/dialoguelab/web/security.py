@@ -215,7 +215,7 @@ def _message(err: Any) -> str:
     if err.get("type") == "string_pattern_mismatch":
         pattern = str((err.get("ctx") or {}).get("pattern", ""))
         words = PATTERN_WORDS.get(pattern, "in the format the API reference gives (/api)")
-        return f"must be {words}; got {err.get('input')!r}"
+        return f"must be {words}"  # the value itself is not echoed back
     return str(err.get("msg", "invalid value"))
 
 
