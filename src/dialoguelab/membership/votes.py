@@ -74,6 +74,7 @@ __all__ = [
     "StageInput",
     "StageInputs",
     "stage_inputs",
+    "vote_model_basis",
 ]
 
 import datetime as dt
@@ -450,6 +451,31 @@ def _vote_model(case: Case, position: str, model: str, probs_key: str | None) ->
         ", ".join(rests_on) if rests_on else "of no roll call (default vectors)"
     )
     return _VoteModel(None, probs, MODEL_CLASS, rests_on, label)
+
+
+def vote_model_basis(case: Case, position: str | None = None, model: str = MODEL_IDEAL_POINTS) -> dict[str, Any]:
+    """Which vote model gives a case's admission probabilities and which roll calls it rests on.
+
+    Parameters
+    ----------
+    case : Case
+    position : str, optional
+    model : {"ideal_points", "class"}, default="ideal_points"
+
+    Returns
+    -------
+    dict
+        ``model`` (the one used: ``class`` when there is no roll call on the applicant to fit the per-state
+        model on), ``rests_on`` (roll-call ids), ``admission_votes`` (those that are admission votes on the
+        case's applicant), ``fitted`` (whether any roll call on the applicant was used) and ``label``.
+    """
+    if model not in VOTE_MODELS:
+        raise InvalidParameterError(f"The 'model' parameter must be one of {', '.join(VOTE_MODELS)}. Got {model!r}.")
+    vm = _vote_model(case, case.position_role(position), model, None)
+    own = {r.id for r in membership_data(case).admission_rollcalls()}
+    admission = [v for v in vm.rests_on if v in own]
+    return {"model": vm.model, "rests_on": vm.rests_on, "admission_votes": admission, "fitted": bool(admission),
+            "label": vm.label}
 
 
 @dataclass

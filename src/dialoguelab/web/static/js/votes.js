@@ -83,6 +83,7 @@
       });
       var el = document.getElementById("chart-reliability");
       if (window.Plotly) {
+        el.classList.add("plot");  // a chart only once there is something to draw
         Plotly.newPlot(el, traces, DL.layout({ xaxis: { title: { text: "predicted P(yes), held out" }, range: [0, 1] },
           yaxis: { title: { text: "share that voted yes" }, range: [0, 1] }, legend: { orientation: "h", y: -0.3 } }), DL.plotConfig);
       }
