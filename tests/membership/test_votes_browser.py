@@ -65,8 +65,12 @@ def test_swing_and_calibration_panels_show_the_library_figures(server):
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.set_default_timeout(300_000)  # the first page fits the vote model
-        page.goto(f"{server}/membership?body=unesco&date=2015-11-09", wait_until="load")
+        page.goto(f"{server}/membership?body=unesco&date=2015-11-09", wait_until="networkidle")
+        # the panels ask the server only once they come into view
+        assert page.locator("#swing-summary").get_attribute("aria-busy") == "true"
+        page.locator("#swing-panel").scroll_into_view_if_needed()
         page.wait_for_selector("#swing-summary[aria-busy=false]")
+        page.locator("#calibration-panel").scroll_into_view_if_needed()
         page.wait_for_selector("#calibration-status[data-status=ready]")
         want = swing(load_case(), "unesco", "2015-11-09")
         first = page.locator("#swing-table tbody tr").first

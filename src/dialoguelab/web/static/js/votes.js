@@ -134,6 +134,17 @@
     getJSON(url(false)).then(show).catch(fail);
   };
 
-  var start = function () { swingPanel(); calibrationPanel(); };
+  // Each panel asks the server only when it comes into view (it sits below the fold; the swing analysis
+  // takes a moment): a visitor who never scrolls down costs nothing.
+  var whenVisible = function (id, fn) {
+    var el = document.getElementById(id);
+    if (!el) { return; }
+    if (!("IntersectionObserver" in window)) { fn(); return; }
+    var seen = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) { seen.disconnect(); fn(); }
+    });
+    seen.observe(el);
+  };
+  var start = function () { whenVisible("swing-panel", swingPanel); whenVisible("calibration-panel", calibrationPanel); };
   if (document.readyState === "complete") { start(); } else { window.addEventListener("load", start); }
 })();
