@@ -153,3 +153,15 @@ def test_item_probabilities_validate_the_group():
         ip.item_probabilities(f, "admission:ZZZ", ("S00",), np.zeros((1, 1)))
     p = ip.item_probabilities(f, "vote:v0", ("S00", "NEW"), np.zeros((2, 1)))
     assert np.allclose(p.sum(axis=1), 1.0)
+
+
+def test_state_probabilities_with_intervals():
+    df = ip.state_probabilities(KOSOVO, "coe", "2023-04-24", draws=30)
+    assert len(df) == 46 and set(df["iso3"]) >= {"SRB", "ALB", "ESP"}
+    assert np.allclose(df[["yes", "no", "abstain", "absent"]].sum(axis=1), 1.0)
+    assert ((df["yes_low"] <= df["yes"] + 1e-9) & (df["yes"] <= df["yes_high"] + 1e-9)).all()
+    # recognisers are likelier to vote yes than the declared opponent
+    assert df.set_index("iso3").loc["ALB", "yes"] > df.set_index("iso3").loc["SRB", "yes"]
+    assert df["model"].iloc[0].startswith("per-state ideal-point model")
+    with pytest.raises(InvalidParameterError, match="'level'"):
+        ip.state_probabilities(KOSOVO, "coe", "2023-04-24", level=1.5)
