@@ -393,6 +393,9 @@ def build_report_context(case: Case, *, scale: str = "goldstein") -> dict[str, A
     if points:
         figures.append({"id": "fig-recognitions", "figure": recognitions_figure(points, applicant)})
     admissions, condition, adm_note = _admissions(case)
+    from dialoguelab.membership.swing import swing_report
+
+    swing = swing_report(case)
     if admissions:
         figures.append({"id": "fig-admissions", "figure": admissions_figure(admissions, applicant)})
     events = [
@@ -443,6 +446,7 @@ def build_report_context(case: Case, *, scale: str = "goldstein") -> dict[str, A
         "figures": figures,
         "has_recognitions": bool(points),
         "has_admissions": bool(admissions),
+        "swing": swing,
     }
 
 

@@ -97,8 +97,8 @@ def test_fit_is_stored_and_read_back_after_memory_is_cleared(cache, fits, monkey
 
     monkeypatch.setattr(votes, "_fit", no_fit)
     assert votes.fitted_probabilities(KOSOVO) == first
-    p = votes.admission_probability(KOSOVO, "unesco", "2015-11-09")
-    assert 0 < p.probability < 1 and p.class_probabilities == first
+    p = votes.admission_probability(KOSOVO, "unesco", "2015-11-09", model="class")
+    assert 0 < p.probability < 1 and p.class_probabilities == first and p.model == "class"
 
 
 def test_a_second_process_reads_the_same_numbers_from_disk(cache):

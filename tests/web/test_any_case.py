@@ -177,7 +177,8 @@ def test_every_optional_parameter_of_every_route_accepts_an_empty_value(client):
     pairs = sorted(set(_optional_query_params()))
     assert len(pairs) > 40
     required = {"/api/v1/membership/outcome": "body=un", "/api/v1/membership/admission": "body=un",
-                "/api/v1/membership/series": "body=un", "/api/v1/membership/power": "body=un"}
+                "/api/v1/membership/series": "body=un", "/api/v1/membership/power": "body=un",
+                "/api/v1/membership/swing": "body=un"}
     bad = []
     for path, name in pairs:
         query = "&".join(q for q in (required.get(path, ""), f"{name}=") if q)

@@ -98,21 +98,24 @@ def test_library_api_pages_report_and_cli_agree(story, client):
     assert f"{OUTCOME_TITLE.lower()}: {outcome_word(lib[0]['passed'])}" in " ".join(text.split())
 
 
-def test_a_body_can_pass_on_declared_positions_and_be_unlikely_under_the_vote_model():
+def test_a_body_can_pass_on_declared_positions_and_be_uncertain_under_the_vote_model():
     """The case the two columns exist for: the Council of Europe passes on declared positions in the
-    Kosovo case while the vote model gives it a small probability; neither may stand in for the other."""
+    Kosovo case while the vote model gives it a probability, not a certainty; neither may stand in for the
+    other. (The class model gave it 0.0085 although the Committee of Ministers forwarded the application
+    33-7-5 in 2023; the per-state model, fitted on that vote among others, gives it about one half.)"""
     coe = next(b for b in body_headlines(load_case("kosovo"), "2024-06-01") if b["body"] == "coe")
-    assert coe["passed"] is True and coe["probability"] < 0.05
+    assert coe["passed"] is True and 0.05 < coe["probability"] < 0.95
     assert coe["outcome"] == "would pass"
 
 
-def test_an_uncalibrated_model_says_so():
+def test_the_condition_names_the_votes_the_model_rests_on():
+    # both cases' applicants have recorded admission votes; the per-state model is fitted on them
     cond = probability_condition(load_case("palestine"))
-    assert cond["calibrated"] is False and "not calibrated" in cond["sentence"]
-    for b in body_headlines(load_case("palestine")):
-        assert "calibrated vote model" not in b["probability_label"]
+    assert cond["calibrated"] and "unsc-2024-04-18-palestine" in [v["id"] for v in cond["votes"]]
+    assert "calibrated state by state" in cond["sentence"]
     cond = probability_condition(load_case("kosovo"))
     assert cond["calibrated"] and "unesco-gc-2015-11-09" in [v["id"] for v in cond["votes"]]
+    assert "coe-cm-2023-04-24" in [v["id"] for v in cond["votes"]]
 
 
 @pytest.mark.parametrize("case_id, body", [("kosovo", "un"), ("kosovo", "nato"), ("palestine", "un")])

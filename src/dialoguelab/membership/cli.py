@@ -1,5 +1,6 @@
 """CLI commands of the membership engine: ``rule``, ``blockers``, ``admission``, ``scenario``, ``series``,
-``leverage``, ``power``, ``recognitions``. The main app calls :func:`register`.
+``leverage``, ``power``, ``recognitions``, ``swing`` and ``rollcalls validate``. The main app calls
+:func:`register`.
 
 Each command calls one library function and formats its result (Rich table, or ``--json``).
 """
@@ -409,3 +410,96 @@ def register(app: typer.Typer) -> None:
         emit_table(
             df, title="Recognitions", as_json=as_json, as_csv=as_csv, parquet=parquet, columns=_RECOGNITION_COLUMNS
         )
+
+    @app.command("swing")
+    def swing_cmd(
+        org: str = typer.Option(..., "--org", help="Body id or alias."),
+        on: str | None = typer.Option(None, "--on", help="Date YYYY-MM-DD (default today)."),
+        scenario: Path | None = typer.Option(None, "--scenario", help="Scenario YAML file."),
+        position: str = PositionOpt,
+        include_unverified: bool = UnverifiedOpt,
+        model: str = typer.Option("ideal_points", "--model", help="Vote model: ideal_points (per state) or class."),
+        top: int = typer.Option(15, "--top", min=1, help="Rows of the ranking to print (all with --json)."),
+        case: Path | None = CaseOpt,
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Whose vote is needed: members ranked by how much their switch to yes moves the probability of
+        admission, and the smallest set of switches that lifts it above one half (exact or greedy, said).
+
+        Example: dialoguelab swing --org UNESCO --on 2015-11-09
+        """
+        from dialoguelab.membership.scenarios import load_scenario
+        from dialoguelab.membership.swing import swing
+
+        def go() -> Any:
+            sc = load_scenario(scenario) if scenario else None
+            return swing(
+                load(case), org, on, scenario=sc, position=position, include_unverified=include_unverified,
+                model=model,
+            )
+
+        r = _run(go)
+        if as_json:
+            _json(r.to_dict())
+            return
+        _out.print(f"[bold]{r.body}[/bold] on {r.date}: probability of admission {r.probability:.4g}")
+        _out.print(f"  model: {r.model_label}", markup=False)
+        emit_table(
+            r.states.head(top),
+            title="Switch to yes: probability of admission after each member's switch",
+            columns=[
+                Column("iso3", priority=0, kind="id"),
+                Column("name", priority=0, kind="text"),
+                Column("stages", priority=2, kind="text"),
+                Column("p_yes", "P(yes) now", priority=1, kind="prob"),
+                Column("probability_after", "P(admission) after", priority=0, kind="prob"),
+                Column("gain", priority=1, kind="prob"),
+            ],
+        )
+        if r.smallest_set:
+            _out.print(
+                f"Smallest set ({r.method}): {len(r.smallest_set)} switches: "
+                + ", ".join(f"{s['iso3']} → {s['probability']:.3g}" for s in r.path),
+                markup=False,
+            )
+        _out.print(r.statement, markup=False)
+
+    rollcalls = typer.Typer(
+        help="Roll calls and the vote model's validation. Example: dialoguelab rollcalls validate --json",
+        no_args_is_help=True,
+    )
+    app.add_typer(rollcalls, name="rollcalls")
+
+    @rollcalls.command("validate")
+    def rollcalls_validate_cmd(
+        position: str = PositionOpt,
+        case: Path | None = CaseOpt,
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Leave one roll call out, fit on the others, predict it: per-state Brier, log loss and AUC,
+        expected against actual tally and the outcome, for the per-state model, the rule "recogniser ⇒
+        yes" and the class model. Fits are cached on disk; the first run takes minutes.
+
+        Example: dialoguelab rollcalls validate --json
+        """
+        from dialoguelab.membership.validation import validate
+
+        c = load(case)
+        r = _run(lambda: validate(c, position, progress=lambda s: _err.print(s, markup=False)))
+        if as_json:
+            _json(r.to_dict())
+            return
+        cols: list[Column | str] = [Column("vote", priority=0, kind="id"), Column("yes", priority=0, kind="int")]
+        for rank, m in enumerate(("model", "rule", "class")):
+            cols += [
+                Column(f"expected_yes_{m}", priority=rank, kind="float"),
+                Column(f"brier_{m}", priority=rank, kind="float"),
+                Column(f"log_loss_{m}", priority=rank + 1, kind="float"),
+                Column(f"p_pass_{m}", priority=rank + 1, kind="prob"),
+            ]
+        emit_table(r.table, title="Leave one roll call out (Brier and log loss of P(yes); lower is better)",
+                   columns=cols)
+        for k, v in r.summary.items():
+            _out.print(f"{k}: {v}", markup=False)
+        for k, v in r.unpredictable.items():
+            _out.print(f"not predicted: {k} ({v})", markup=False)

@@ -61,6 +61,7 @@ from dialoguelab.membership.votes import (
     admission_probability,
     calibrate,
     stage_label,
+    vote_model_basis,
 )
 from dialoguelab.membership.whatif import compare
 from dialoguelab.membership.world import SEAT_PREFIX, applicant_since, world
@@ -421,14 +422,23 @@ def probability_condition(case: Case, position: str | None = None) -> dict[str, 
     True
     """
     data = membership_data(case)
-    cal = calibrate(case, position, leave_one_out=False)
+    basis = vote_model_basis(case, position)  # the model admission_probability uses, and its roll calls
+    cal_votes = basis["admission_votes"] if basis["model"] != "class" else calibrate(
+        case, position, leave_one_out=False).votes
     rollcalls = {r.id: r for r in data.admission_rollcalls()}
     votes = [
         {"id": v, "body": r.body, "organ": r.organ, "date": str(r.date), "subject": r.subject}
-        for v in cal.votes
+        for v in cal_votes
         if (r := rollcalls.get(v)) is not None
     ]
-    if votes:
+    if votes and basis["model"] != "class":
+        n, m = len(votes), len(basis["rests_on"])
+        phrase = (
+            f"calibrated state by state (per-state model) on {m} roll calls, {n} of them admission "
+            f"vote{'s' if n != 1 else ''} on "
+            f"{data.applicant.name}: " + "; ".join(f"{v['organ']}, {v['date']}" for v in votes)
+        )
+    elif votes:
         n = len(votes)
         phrase = (
             f"calibrated on {n} recorded admission vote{'s' if n != 1 else ''} on {data.applicant.name}: "

@@ -63,10 +63,18 @@ __all__ = [
     "admission",
     "calibrate",
     "fitted_probabilities",
+    "class_model_probabilities",
     "PRIOR_BETA",
     "FIT_OPTIONS",
     "CACHE_FORMAT",
     "calibration_cache_dir",
+    "MODEL_IDEAL_POINTS",
+    "MODEL_CLASS",
+    "VOTE_MODELS",
+    "StageInput",
+    "StageInputs",
+    "stage_inputs",
+    "vote_model_basis",
 ]
 
 import datetime as dt
@@ -88,6 +96,7 @@ from scipy.special import gammaln
 from dialoguelab.cachedir import cache_dir
 from dialoguelab.case import Case
 from dialoguelab.errors import InvalidParameterError
+from dialoguelab.membership import idealpoints
 from dialoguelab.membership.data import membership_data
 from dialoguelab.membership.rules import (
     PROCEDURES_WITHOUT_BALLOT,
@@ -294,6 +303,10 @@ def member_matrix(
     return members, np.array(rows, dtype=float).reshape(len(members), 4)
 
 
+#: The vote models: the per-state ideal-point model (default) and the class model (the baseline).
+MODEL_IDEAL_POINTS = "ideal_points"
+MODEL_CLASS = "class"
+VOTE_MODELS = (MODEL_IDEAL_POINTS, MODEL_CLASS)
 #: How a stage's probability was obtained (``StageProbability.method``).
 METHOD_VOTE_MODEL = "vote_model"
 METHOD_DECLARED = "declared_positions"
@@ -324,21 +337,21 @@ def stage_label(procedure: str | None, verified: bool) -> tuple[str, str]:
     >>> stage_label("consensus", True)
     ('declared_positions', 'follows declared positions; not a ballot')
     >>> stage_label("secret_ballot", True)[1]
-    'calibrated vote model (secret ballot)'
+    'vote model (secret ballot)'
     """
     if procedure in PROCEDURES_WITHOUT_BALLOT:
         label = LABEL_DECLARED if verified else LABEL_DECLARED + " (procedure not verified)"
         return METHOD_DECLARED, label
     unverified = "" if verified else "; procedure not verified"
     if procedure == "secret_ballot":
-        label = "calibrated vote model (secret ballot" + (")" if verified else " assumed" + unverified + ")")
+        label = "vote model (secret ballot" + (")" if verified else " assumed" + unverified + ")")
     elif procedure == "recorded_vote":
         label = (
-            "calibrated vote model applied to a recorded vote (fitted to past admission tallies, "
-            "not to the members' public positions" + unverified + ")"
+            "vote model applied to a recorded vote (fitted to past roll calls; the members' recognitions and "
+            "declared stances enter as facts, their announced votes do not" + unverified + ")"
         )
     else:
-        label = "calibrated vote model (the data do not say how this organ votes)"
+        label = "vote model (the data do not say how this organ votes)"
     return METHOD_VOTE_MODEL, label
 
 
@@ -346,7 +359,7 @@ def stage_label(procedure: str | None, verified: bool) -> tuple[str, str]:
 class StageProbability:
     """A stage's exact tally distribution summary and pass probability.
 
-    ``method`` says how ``probability`` was obtained: ``vote_model`` (the calibrated vote model, exact
+    ``method`` says how ``probability`` was obtained: ``vote_model`` (the vote model, exact
     over its tally distribution), ``declared_positions`` (a stage without a ballot: 1 if no member
     blocks on the derived votes, else 0) or ``not_modelled``; ``label`` says it in words.
     """
@@ -370,8 +383,11 @@ class StageProbability:
 class AdmissionResult:
     """Admission probability of the applicant in a body, with per-stage detail.
 
-    ``basis`` is ``vote_model`` or ``declared_positions`` when every modelled stage used that method,
-    ``mixed`` otherwise (``not_modelled`` when no stage is modelled); ``label`` says it in words.
+    ``model`` says which vote model gave the ballot stages' probabilities and ``rests_on`` which roll
+    calls it was fitted on (``model_label`` says both in words); ``class_probabilities`` holds the class
+    model's vectors when that model was used (empty otherwise). ``basis`` is ``vote_model`` or
+    ``declared_positions`` when every modelled stage used that method, ``mixed`` otherwise
+    (``not_modelled`` when no stage is modelled); ``label`` says it in words.
     """
 
     body: str
@@ -386,6 +402,12 @@ class AdmissionResult:
     #: the day the data were checked up to, and whether ``date`` is later (the answer is then a projection)
     data_verified_to: str | None = None
     projection: bool = False
+    #: ``ideal_points`` (the per-state model) or ``class`` (one vector per stance class)
+    model: str = MODEL_IDEAL_POINTS
+    #: the roll calls the vote model was fitted on
+    rests_on: list[str] = field(default_factory=list)
+    #: what the probabilities rest on, in words
+    model_label: str = ""
 
 
 def _required_at(rule: Rule, expected: dict[str, float], n: int) -> int | None:
@@ -402,6 +424,146 @@ def _required_at(rule: Rule, expected: dict[str, float], n: int) -> int | None:
     return None
 
 
+@dataclass
+class _VoteModel:
+    fitted: idealpoints.IdealPointFit | None
+    probs: dict[str, tuple[float, float, float, float]]
+    model: str
+    rests_on: list[str]
+    label: str
+
+
+def _vote_model(case: Case, position: str, model: str, probs_key: str | None) -> _VoteModel:
+    """Which vote model applies, its parameters, and what it rests on."""
+    if probs_key is not None:
+        probs = {k: tuple(v) for k, v in json.loads(probs_key).items()}
+        return _VoteModel(
+            None, probs, MODEL_CLASS, [], "class model with the probabilities given"  # type: ignore[arg-type]
+        )
+    if model == MODEL_IDEAL_POINTS:
+        f = idealpoints.fit(case, position, laplace=False)
+        if f"admission:{case.applicant.iso3}" in f.groups:
+            return _VoteModel(f, {}, MODEL_IDEAL_POINTS, list(f.votes), idealpoints.model_label(f))
+    # the class model: asked for, or no roll call on this applicant to fit per-state probabilities on
+    probs = fitted_probabilities(case, position=position)
+    rests_on = [o.id for o in _observations(case, position)]
+    label = "class model (one probability vector per stance class) fitted on the tallies " + (
+        ", ".join(rests_on) if rests_on else "of no roll call (default vectors)"
+    )
+    return _VoteModel(None, probs, MODEL_CLASS, rests_on, label)
+
+
+def vote_model_basis(case: Case, position: str | None = None, model: str = MODEL_IDEAL_POINTS) -> dict[str, Any]:
+    """Which vote model gives a case's admission probabilities and which roll calls it rests on.
+
+    Parameters
+    ----------
+    case : Case
+    position : str, optional
+    model : {"ideal_points", "class"}, default="ideal_points"
+
+    Returns
+    -------
+    dict
+        ``model`` (the one used: ``class`` when there is no roll call on the applicant to fit the per-state
+        model on), ``rests_on`` (roll-call ids), ``admission_votes`` (those that are admission votes on the
+        case's applicant), ``fitted`` (whether any roll call on the applicant was used) and ``label``.
+    """
+    if model not in VOTE_MODELS:
+        raise InvalidParameterError(f"The 'model' parameter must be one of {', '.join(VOTE_MODELS)}. Got {model!r}.")
+    vm = _vote_model(case, case.position_role(position), model, None)
+    own = {r.id for r in membership_data(case).admission_rollcalls()}
+    admission = [v for v in vm.rests_on if v in own]
+    return {"model": vm.model, "rests_on": vm.rests_on, "admission_votes": admission, "fitted": bool(admission),
+            "label": vm.label}
+
+
+@dataclass
+class StageInput:
+    """What a stage's probability is computed from: its members with their vote probabilities (a ballot
+    stage) or their derived votes (a stage without a ballot)."""
+
+    stage: Stage
+    method: str
+    members: tuple[str, ...]
+    p: np.ndarray | None = None
+    ballot: Any = None
+
+
+@dataclass
+class StageInputs:
+    """The inputs of every modelled stage of a body's admission, and the vote model behind them."""
+
+    body: str
+    date: str
+    position: str
+    scenario: str | None
+    stages: list[StageInput]
+    model: str
+    rests_on: list[str]
+    model_label: str
+    names: dict[str, str]
+
+
+def stage_inputs(
+    case: Case,
+    body: str,
+    on: dt.date | str | None = None,
+    *,
+    scenario: Scenario | None = None,
+    position: str | None = None,
+    include_unverified: bool = False,
+    model: str = MODEL_IDEAL_POINTS,
+) -> StageInputs:
+    """Members and vote probabilities (or derived ballots) of each modelled stage of a body's admission.
+
+    The same inputs :func:`admission_probability` turns into probabilities; :mod:`dialoguelab.membership.swing`
+    changes members' votes in them.
+
+    Parameters
+    ----------
+    case : Case
+    body : str
+    on : date or str, optional
+    scenario : Scenario, optional
+    position : str, optional
+    include_unverified : bool, default=False
+    model : {"ideal_points", "class"}, default="ideal_points"
+
+    Returns
+    -------
+    StageInputs
+    """
+    if model not in VOTE_MODELS:
+        raise InvalidParameterError(f"The 'model' parameter must be one of {', '.join(VOTE_MODELS)}. Got {model!r}.")
+    b = membership_data(case).body(body)
+    d = as_date(on)
+    role = case.position_role(position)
+    w = world(case, d, scenario=scenario, position=role, include_unverified=include_unverified)
+    vm = _vote_model(case, role, model, None)
+    out = []
+    names: dict[str, str] = {}
+    for st in w.data.stages[b.id]:
+        if not st.modelled:
+            continue
+        method, _ = stage_label(st.procedure, st.procedure_verified)
+        if method == METHOD_DECLARED:
+            ballot = w.ballot(b.id, st)
+            out.append(StageInput(st, method, tuple(ballot.members), None, ballot))
+            members = tuple(ballot.members)
+        elif vm.fitted is not None:
+            members, p = idealpoints.member_probabilities(w, b.id, st, vm.fitted)
+            out.append(StageInput(st, method, members, p))
+        else:
+            members, p = member_matrix(w, b.id, st, vm.probs)
+            out.append(StageInput(st, method, members, p))
+        names.update({m: w.name(m) for m in members})
+    return StageInputs(
+        b.id, d.isoformat(), case.position_id(role), scenario.name if scenario else None, out, vm.model,
+        vm.rests_on, vm.label, names,
+    )
+
+
 def _compute_admission(
     case: Case,
     body: str,
@@ -410,12 +572,11 @@ def _compute_admission(
     position: str,
     unverified: bool,
     probs_key: str | None,
+    model: str = MODEL_IDEAL_POINTS,
 ) -> AdmissionResult:
     w = world(case, on, scenario=scenario, position=position, include_unverified=unverified)
-    if probs_key is not None:
-        probs = {k: tuple(v) for k, v in json.loads(probs_key).items()}
-    else:
-        probs = fitted_probabilities(case, position=position)
+    vm = _vote_model(case, position, model, probs_key)
+    fitted, probs, model, rests_on, mlabel = vm.fitted, vm.probs, vm.model, vm.rests_on, vm.label
     b = w.data.body(body)
     total = 1.0
     stages = []
@@ -454,7 +615,10 @@ def _compute_admission(
                 )
             )
             continue
-        members, p = member_matrix(w, b.id, st, probs)  # type: ignore[arg-type]
+        if fitted is not None:
+            members, p = idealpoints.member_probabilities(w, b.id, st, fitted)
+        else:
+            members, p = member_matrix(w, b.id, st, probs)  # type: ignore[arg-type]
         prob = stage_probability(st.rule, members, p)
         total *= prob
         exp = {k: float(p[:, i].sum()) for k, i in _VOTE_INDEX.items()}
@@ -493,6 +657,9 @@ def _compute_admission(
         "; ".join(labels) if labels else LABEL_NOT_MODELLED,
         w.data.verified_to.isoformat() if w.data.verified_to else None,
         w.data.is_projection(on),
+        model=model,
+        rests_on=rests_on,
+        model_label=mlabel,
     )
 
 
@@ -505,6 +672,7 @@ def admission_probability(
     position: str | None = None,
     include_unverified: bool = False,
     probabilities: dict[str, tuple[float, float, float, float]] | None = None,
+    model: str = MODEL_IDEAL_POINTS,
 ) -> AdmissionResult:
     """Exact probability that the applicant is admitted to ``body`` on ``on``, under the vote model.
 
@@ -518,12 +686,29 @@ def admission_probability(
         One of ``case.positions()``; default the applicant's.
     include_unverified : bool, default=False
     probabilities : dict, optional
-        Class → (yes, no, abstain, absent); default: calibrated on the case's real tallies.
+        Class → (yes, no, abstain, absent): use the class model with these vectors.
+    model : {"ideal_points", "class"}, default="ideal_points"
+        The per-state ideal-point model (:mod:`dialoguelab.membership.idealpoints`), or the class model
+        calibrated on the applicant's tallies (:func:`calibrate`; the earlier model, kept as a baseline).
+        A case with no roll call on its applicant falls back to the class model.
 
     Returns
     -------
     AdmissionResult
+        ``model``, ``rests_on`` and ``model_label`` say which model and which roll calls the
+        probability rests on.
+
+    Notes
+    -----
+    Members vote independently given their probabilities; the tally distribution is then exact
+    (:func:`joint_distribution`). In the ideal-point model each member's probabilities already average
+    over the vote-level shift, so the tally distribution understates swings that move every member
+    together.
     """
+    if model not in VOTE_MODELS:
+        raise InvalidParameterError(
+            f"The 'model' parameter of admission_probability must be one of {', '.join(VOTE_MODELS)}. Got {model!r}."
+        )
     b = membership_data(case).body(body)
     d = as_date(on)
     role = case.position_role(position)
@@ -531,8 +716,8 @@ def admission_probability(
     pkey = json.dumps({k: list(v) for k, v in sorted(probabilities.items())}) if probabilities else None
     skey = scenario.key() if scenario else None
     return case.cached(
-        ("membership.admission", b.id, d, skey, role, include_unverified, pkey),
-        lambda: _compute_admission(case, b.id, d, scenario, role, include_unverified, pkey),
+        ("membership.admission", b.id, d, skey, role, include_unverified, pkey, model),
+        lambda: _compute_admission(case, b.id, d, scenario, role, include_unverified, pkey, model),
     )
 
 
@@ -877,11 +1062,19 @@ def _fit_persistent(obs: list[_Obs], prior: float) -> tuple[np.ndarray, float]:
     return theta, ll
 
 
-def _observations(case: Case, position: str) -> list[_Obs]:
+def _observations(
+    case: Case, position: str, in_model: bool = False, exclude: frozenset[str] = frozenset()
+) -> list[_Obs]:
+    """The class model's tallies: rows with ``calibration=true`` (or, with ``in_model``, every admission
+    roll call of the applicant the per-state model uses whose stage's organ is modelled), minus ``exclude``."""
     data = membership_data(case)
     out = []
     for v in data.admission_rollcalls():
-        if not v.calibration or v.stage is None:
+        if v.stage is None or v.id in exclude:
+            continue
+        if not (v.in_model and v.verified) if in_model else not v.calibration:
+            continue
+        if in_model and not next(s for s in data.stages[v.body] if s.id == v.stage).modelled:
             continue
         w = world(case, v.date.last_day(), position=position)
         st = next(s for s in data.stages[v.body] if s.id == v.stage)
@@ -920,6 +1113,44 @@ def _fit_cached(case: Case, position: str, prior: float) -> tuple[tuple[float, .
         return tuple(float(x) for x in theta), ll
 
     return case.cached(("membership.fit", position, prior), compute)
+
+
+def class_model_probabilities(
+    case: Case,
+    position: str | None = None,
+    exclude: frozenset[str] | set[str] | tuple[str, ...] = frozenset(),
+    prior: float = 1.0,
+) -> dict[str, tuple[float, float, float, float]]:
+    """The class model (the baseline) fitted on every admission tally of the applicant the per-state
+    model may use (``in_model`` rows whose organ is modelled), minus ``exclude``.
+
+    The model of :func:`calibrate`: one probability vector per stance class, maximum a posteriori from
+    the tallies alone (the per-state lists are not used). Cached on disk like :func:`calibrate`.
+
+    Parameters
+    ----------
+    case : Case
+    position : str, optional
+    exclude : set of str, default=frozenset()
+        Roll calls left out (the held-out votes of a validation fold).
+    prior : float, default=1.0
+
+    Returns
+    -------
+    dict
+        Class → (yes, no, abstain, absent); :data:`DEFAULT_PROBABILITIES` when no tally is left.
+    """
+    role = case.position_role(position)
+    ex = frozenset(exclude)
+
+    def compute() -> dict[str, tuple[float, float, float, float]]:
+        obs = _observations(case, role, in_model=True, exclude=ex)
+        if not obs:
+            return dict(DEFAULT_PROBABILITIES)
+        theta, _ = _fit_persistent(obs, float(prior))
+        return _probs(*_unpack(theta))
+
+    return case.cached(("membership.class_model", role, tuple(sorted(ex)), float(prior)), compute)
 
 
 def fitted_probabilities(

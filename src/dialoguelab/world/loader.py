@@ -255,12 +255,24 @@ def _cross_check(t: dict[str, Any], problems: list[Problem]) -> None:
                     )
                 )
         rows_file = t["votes"].get(rc.id)
-        if rc.record == "per_state" and rows_file is None:
+        if rc.record in ("per_state", "reported") and rows_file is None:
             problems.append(
-                Problem(loc.file, loc.line, "record", f"record is per_state but rollcalls/{rc.id}.csv does not exist")
+                Problem(
+                    loc.file, loc.line, "record", f"record is {rc.record} but rollcalls/{rc.id}.csv does not exist"
+                )
             )
         if rows_file is None:
             continue
+        if rc.record == "tally_only":
+            problems.append(
+                Problem(
+                    loc.file,
+                    loc.line,
+                    "record",
+                    f"record is tally_only but rollcalls/{rc.id}.csv exists: set record to per_state (every "
+                    "member listed) or reported (a partial list)",
+                )
+            )
         rows, shown = rows_file
         counts = {"yes": 0, "no": 0, "abstain": 0, "absent": 0}
         seen_states: dict[str, int] = {}
@@ -279,6 +291,20 @@ def _cross_check(t: dict[str, Any], problems: list[Problem]) -> None:
                 if counts[k] != n:
                     problems.append(
                         Problem(shown, 0, k, f"{counts[k]} rows vote {k!r} but rollcalls.csv gives {n} for {rc.id!r}")
+                    )
+        elif rc.record == "reported":
+            # a partial list: members whose vote is not reported are left out, so each count is at most the tally
+            cap = {"yes": rc.yes, "no": rc.no, "abstain": rc.abstain, "absent": rc.absent}
+            for k, n in cap.items():
+                if n is not None and counts[k] > n:
+                    problems.append(
+                        Problem(
+                            shown,
+                            0,
+                            k,
+                            f"{counts[k]} rows vote {k!r} but rollcalls.csv gives only {n} for {rc.id!r} "
+                            "(record reported: the rows may be fewer than the tally, never more)",
+                        )
                     )
     for rc_id, (_rows, shown) in t["votes"].items():
         if rc_id not in t["rollcalls"]:

@@ -150,7 +150,12 @@ class RollCall(_Row):
 
     ``record`` is ``per_state`` (every member's vote is published: ``rollcalls/<id>.csv``),
     ``reported`` (per-state lists from press reports, possibly incomplete) or ``tally_only``
-    (a secret ballot, or no list was found). ``kind`` is ``admission`` (a step of an applicant's
+    (a secret ballot, or no list was found). In a ``reported`` file the members whose vote no document
+    gives are left out: their votes are unknown, and the counts in the file cannot exceed the tally.
+    ``calibration`` marks the tallies the class-level baseline model is fitted on; ``in_model: false``
+    keeps a row out of the per-state vote model's likelihood (an earlier round of a vote, a conflicting
+    report kept as its own row, an organ whose voters are not states or are not in the data; the note
+    says which). ``kind`` is ``admission`` (a step of an applicant's
     admission; ``applicant`` names it by ISO code) or ``alignment`` (a vote that places states on a
     question behind admissions: territorial integrity, secession, the West–Russia split).
     """
@@ -172,6 +177,7 @@ class RollCall(_Row):
     required_yes: int | None = None
     outcome: str
     calibration: bool = False
+    in_model: bool = True
     sources: list[str] = Field(min_length=1)
     verified: bool = True
     note: str | None = None

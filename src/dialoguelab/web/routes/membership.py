@@ -216,3 +216,31 @@ def page_membership(request: Request, case: CaseDep, toggles: WhatIfDep,
                            for k, v in view.items()}
     ctx.update(toggles=toggles, query=request.url.query)
     return render_page(request, "membership.html", "membership", ctx)
+
+
+@router.get("/api/v1/membership/swing", summary="Whose switch to yes moves the admission probability most")
+def api_swing(case: CaseDep, body: BodyParam, toggles: WhatIfDep, date: DayParam = None,
+              position: PositionParam = None) -> dict[str, Any]:
+    """Members ranked by the admission probability after their switch to yes; the smallest set of
+    switches that lifts it above one half, with whether that set is proved the smallest (exact) or greedy."""
+    from dialoguelab.membership.swing import swing
+
+    return jsonable(swing(case, body, date or None, scenario=scenario_from_toggles(case, toggles),
+                          position=position).to_dict())
+
+
+@router.get("/api/v1/rollcalls/validate", summary="Leave-one-out validation of the vote model")
+def api_rollcalls_validate(
+    case: CaseDep, position: PositionParam = None,
+    compute: Annotated[bool, Query(description="compute it if it is not yet computed (every fold is fitted: "
+                                               "minutes); false: answer at once, status not_computed")] = True,
+) -> Any:
+    """Each admission roll call predicted from a fit on the others, scored beside the rule "recogniser ⇒ yes"
+    and the class model; reliability diagrams of the held-out per-state predictions (kept on disk once
+    computed). Not yet computed and ``compute=false``: 202 with ``status: not_computed`` (not cached)."""
+    from fastapi.responses import JSONResponse
+
+    from dialoguelab.membership.validation import calibration_view
+
+    view = jsonable(calibration_view(case, position, compute=compute))
+    return JSONResponse(view, status_code=200 if view.get("status") == "ready" else 202)
