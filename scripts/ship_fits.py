@@ -1,4 +1,5 @@
-"""Fit the vote model of every built-in case and keep the fits in src/dialoguelab/membership/fits/.
+"""Fit the vote model of every built-in case (and its leave-one-out folds) and keep the fits in
+src/dialoguelab/membership/fits/.
 
 A fresh install then reads these fits instead of computing them on its first admission probability.
 Run after changing the world data, a built-in case's membership files or the vote model's code:
@@ -27,6 +28,7 @@ def main() -> int:
         os.environ["DIALOGUELAB_SHIP_FITS"] = str(staged)
         from dialoguelab.case import installed_cases, load_case
         from dialoguelab.membership.idealpoints import SHIPPED_DIR
+        from dialoguelab.membership.validation import validate
         from dialoguelab.membership.votes import admission_probability
 
         moved = SHIPPED_DIR.with_name("fits-old")  # hide the shipped fits, so every fit is computed here
@@ -37,6 +39,7 @@ def main() -> int:
                 case = load_case(name)
                 for position in case.positions():
                     admission_probability(case, "un", position=position)
+                    validate(case, position)  # the leave-one-out folds' fits too (rollcalls validate)
                     print(f"fitted {name} ({position})", file=sys.stderr)
         finally:
             if moved.exists():
