@@ -94,5 +94,5 @@ def test_ensemble_validation():
         run_ensemble(spec, 2, workers=-2)
     with pytest.raises(InvalidParameterError, match="position_sd"):
         NoiseModel(position_sd=-0.1)
-    with pytest.raises(InvalidParameterError, match="Cannot connect to the Dask scheduler"):
+    with pytest.raises(InvalidParameterError, match="Cannot reach the Dask scheduler"):
         run_ensemble(spec, 2, dask_address="tcp://127.0.0.1:9")

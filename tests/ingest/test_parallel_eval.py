@@ -62,7 +62,7 @@ def test_bad_paths_and_parameters(tmp_path: Path, small_gazetteer: Gazetteer) ->
         collect_paths([tmp_path / "empty"])
     with pytest.raises(InvalidParameterError, match="workers must be at least 1"):
         ingest_paths([tmp_path], small_gazetteer, workers=0)
-    with pytest.raises(InvalidParameterError, match="cannot reach the Dask scheduler"):
+    with pytest.raises(InvalidParameterError, match="Cannot reach the Dask scheduler"):
         ingest_paths([corpus(tmp_path / "c", 1)], small_gazetteer, dask_address="tcp://127.0.0.1:1")
 
 

@@ -158,19 +158,9 @@ def executor(dask_address: str | None = None, workers: int | None = None) -> Ite
     processes (default: the CPU count), or the calling process when ``workers == 0``.
     """
     if dask_address:
-        try:
-            from distributed import Client
-        except ImportError as exc:  # pragma: no cover - dask is a dependency
-            raise InvalidParameterError(
-                "--dask needs the 'distributed' package: pip install 'dask[distributed]'"
-            ) from exc
-        try:
-            client = Client(dask_address, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise InvalidParameterError(
-                f"Cannot connect to the Dask scheduler at {dask_address!r} ({exc}). Start one with "
-                "`dask scheduler` and give its address, e.g. tcp://127.0.0.1:8786."
-            ) from None
+        from dialoguelab.daskutil import dask_client
+
+        client = dask_client(dask_address)
         try:
             yield client.get_executor()
         finally:

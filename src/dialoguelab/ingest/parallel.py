@@ -122,20 +122,9 @@ def _from_dict(d: dict[str, Any]) -> IngestResult:
 
 def _executor(workers: int, dask_address: str | None) -> tuple[AbstractContextManager[Any], str]:
     if dask_address:
-        try:
-            from distributed import Client
-        except ImportError:  # pragma: no cover - a declared dependency
-            raise InvalidParameterError(
-                "--dask needs dask[distributed]: pip install 'dask[distributed]'"
-            ) from None
-        try:
-            client = Client(dask_address, timeout="10s")
-        except Exception as exc:
-            raise InvalidParameterError(
-                f"cannot reach the Dask scheduler at {dask_address!r} ({type(exc).__name__}: {exc}); "
-                "start one with "
-                "`dask scheduler` or give a LocalCluster's address."
-            ) from None
+        from dialoguelab.daskutil import dask_client
+
+        client = dask_client(dask_address)
 
         class _DaskExec(AbstractContextManager[Executor]):
             def __enter__(self) -> Executor:
