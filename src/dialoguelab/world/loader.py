@@ -228,6 +228,8 @@ def _cross_check(t: dict[str, Any], problems: list[Problem]) -> None:
             seen[m.iso3] = loc.line
     for b, loc in bodies.values():
         need_sources(b.citations, loc.file, loc.line, "citations")
+        need_sources(b.accession_dates_citations, loc.file, loc.line_of("accession_dates"), "accession_dates_citations")
+        problems.extend(_coarse_accessions(b, t["members"].get(b.members.members_of or "", [])))
         organs = [(b.members, "members")] + [(s.organ, f"admission.{s.id}.organ") for s in b.admission]
         for organ, where in organs:
             for ref in (organ.members_of, organ.derive_from):
@@ -309,6 +311,37 @@ def _cross_check(t: dict[str, Any], problems: list[Problem]) -> None:
     for rc_id, (_rows, shown) in t["votes"].items():
         if rc_id not in t["rollcalls"]:
             problems.append(Problem(shown, 0, "", f"no roll call {rc_id!r} in rollcalls.csv for this file"))
+
+
+_PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
+
+
+def _coarse_accessions(body: BodySpec, rows: list[tuple[MemberRow, Located]]) -> list[Problem]:
+    """Member rows dated less precisely than the body's published record dates its accessions.
+
+    A year-only accession is counted from 31 December of that year: North Macedonia's NATO entry of
+    27 March 2020 written as ``2020`` would leave NATO with 29 members for nine months. Where the body
+    publishes the day (``accession_dates: day``), the row must give it.
+    """
+    if body.accession_dates is None:
+        return []
+    want = _PRECISION_RANK[body.accession_dates]
+    out: list[Problem] = []
+    for m, loc in rows:
+        for fname in ("joined", "left"):
+            d: PartialDate | None = getattr(m, fname)
+            if d is not None and _PRECISION_RANK[d.precision.value] < want:
+                out.append(
+                    Problem(
+                        loc.file,
+                        loc.line,
+                        fname,
+                        f"{m.iso3} {fname} {d} is coarser than the {body.accession_dates} that {body.name}'s "
+                        f"published record gives ({', '.join(body.accession_dates_citations)}): write the "
+                        f"full date, or leave {fname} empty and say in note why it is unknown",
+                    )
+                )
+    return out
 
 
 _CACHE: dict[str, WorldData] = {}

@@ -134,7 +134,13 @@ class StageSpec(_Row):
 
 
 class BodySpec(_Row):
-    """A body an applicant may seek to join: its members and its admission stages, in order."""
+    """A body an applicant may seek to join: its members and its admission stages, in order.
+
+    ``accession_dates`` is how precisely the body's own published record dates its members' accessions
+    (``day``, ``month`` or ``year``), with ``accession_dates_citations`` naming that record. Where it is
+    ``day``, ``check`` rejects a row of the body's member list whose ``joined`` or ``left`` is coarser:
+    a year-only date would be applied on 31 December and miscount the members for most of that year.
+    """
 
     id: Id
     name: str
@@ -143,6 +149,17 @@ class BodySpec(_Row):
     membership_note: str | None = None
     citations: list[str] = Field(min_length=1)
     admission: list[StageSpec] = Field(min_length=1)
+    accession_dates: Literal["day", "month", "year"] | None = None
+    accession_dates_citations: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _accession_dates_need_record(self) -> BodySpec:
+        if self.accession_dates is not None and not self.accession_dates_citations:
+            raise ValueError(
+                "accession_dates needs accession_dates_citations: the source ids (sources.yaml) of the body's "
+                "published member record that gives its accession dates at that precision"
+            )
+        return self
 
 
 class RollCall(_Row):
