@@ -5,8 +5,9 @@
    outcome right, beside the rule "a recogniser votes yes" and the class model fitted on the same votes
    (:func:`dialoguelab.membership.validation.validate`; the same figures as
    ``dialoguelab rollcalls validate --json``).
-2. Speed: a cold fit of the model (its own empty cache) against the class model's fit (the baseline it
-   replaces), and the exact tally posterior (forward-backward) against recomputing the tally law once per
+2. Speed: a cold fit of the model (its own empty cache, the fits shipped with the package ignored:
+   ``DIALOGUELAB_NO_SHIPPED_FITS=1``) against the class model's fit (the baseline it replaces), and the time to
+   read the shipped fit on a fresh install, and the exact tally posterior (forward-backward) against recomputing the tally law once per
    member left out (the naive way), on a tally of INTERPOL's size.
 
 Writes benchmarks/votes/results.json (figures and machine information) and prints the table that
@@ -58,11 +59,21 @@ print(json.dumps({"ideal_points_fit_seconds": a, "class_model_fit_seconds": b}))
 """
 
 
-def speed() -> dict:
+def _cold(shipped: bool) -> dict:
+    """The fits in a fresh process with an empty cache: computed (``shipped=False``) or read from the package."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, DIALOGUELAB_CACHE=tmp)
+        env.pop("DIALOGUELAB_NO_SHIPPED_FITS", None)
+        if not shipped:
+            env["DIALOGUELAB_NO_SHIPPED_FITS"] = "1"
         out = subprocess.run([sys.executable, "-c", COLD], env=env, capture_output=True, text=True, check=True)
-    fits = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def speed() -> dict:
+    fits = _cold(shipped=False)
+    shipped = _cold(shipped=True)
+    fits["ideal_points_shipped_fit_read_seconds"] = shipped["ideal_points_fit_seconds"]
     from dialoguelab.membership.tally import tally_log_probability, tally_posterior
 
     rng = np.random.default_rng(0)

@@ -77,6 +77,7 @@ __all__ = [
     "vote_model_basis",
 ]
 
+import collections
 import datetime as dt
 import functools
 import hashlib
@@ -85,6 +86,7 @@ import logging
 import math
 import os
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,11 +194,36 @@ def _leaves(rule: Rule) -> list[Rule]:
     return [x for r in rule.rules for x in _leaves(r)] if isinstance(rule, AllOf) else [rule]
 
 
+#: Stage probabilities already computed, by rule, members and probability matrix (bounded, least recently used
+#: first out): a monthly series asks the same question again for every month in which nothing changed.
+_STAGE_MEMO: collections.OrderedDict[tuple[str, tuple[str, ...], bytes], float] = collections.OrderedDict()
+_STAGE_MEMO_SIZE = 4096
+_STAGE_MEMO_LOCK = threading.Lock()
+
+
 def stage_probability(rule: Rule, members: tuple[str, ...], p: np.ndarray) -> float:
-    """Exact probability that ``rule`` passes when ``members`` vote with probabilities ``p`` (in order)."""
+    """Exact probability that ``rule`` passes when ``members`` vote with probabilities ``p`` (in order).
+
+    The answer is remembered for the same rule, members and probabilities (exactly the same bytes).
+    """
     p = _check_matrix(np.asarray(p, dtype=float)).copy()
     if len(members) != p.shape[0]:
         raise InvalidParameterError("members and probability rows must have the same length.")
+    key = (repr(rule), tuple(members), p.tobytes())
+    with _STAGE_MEMO_LOCK:
+        hit = _STAGE_MEMO.get(key)
+        if hit is not None:
+            _STAGE_MEMO.move_to_end(key)
+            return hit
+    value = _stage_probability(rule, members, p)
+    with _STAGE_MEMO_LOCK:
+        _STAGE_MEMO[key] = value
+        while len(_STAGE_MEMO) > _STAGE_MEMO_SIZE:
+            _STAGE_MEMO.popitem(last=False)
+    return value
+
+
+def _stage_probability(rule: Rule, members: tuple[str, ...], p: np.ndarray) -> float:
     idx = {m: i for i, m in enumerate(members)}
     factor = 1.0
     counts: list[Rule] = []

@@ -17,6 +17,7 @@ __all__ = ["ROLES", "World", "world", "as_date", "applicant_since", "DEFAULT_VOT
 
 import datetime as dt
 import functools
+import threading
 from dataclasses import dataclass
 
 from dialoguelab.case import Case
@@ -57,12 +58,33 @@ def as_date(value: dt.date | str | PartialDate | None) -> dt.date:
     return p.last_day()
 
 
-def _in_force(joined: PartialDate | None, left: PartialDate | None, on: dt.date) -> bool:
-    if joined is not None and joined.last_day() > on:
-        return False
-    if left is not None and left.first_day() < on:
-        return False
-    return True
+#: Each list's rows as (iso3, last day of joined, first day of left, verified), for one world at a time.
+_LIST_ROWS: dict[str, dict[str, list[tuple[str, dt.date | None, dt.date | None, bool]]]] = {}
+_LIST_ROWS_LOCK = threading.Lock()
+
+
+def _list_rows(data: MembershipData) -> dict[str, list[tuple[str, dt.date | None, dt.date | None, bool]]]:
+    """Member rows by list with their dates resolved once (a series asks for the lists of every month)."""
+    key = data.world.content_hash
+    with _LIST_ROWS_LOCK:
+        rows = _LIST_ROWS.get(key)
+    if rows is not None:
+        return rows
+    rows = {}
+    for m in data.members:
+        rows.setdefault(m.body, []).append(
+            (
+                m.iso3,
+                m.joined.last_day() if m.joined is not None else None,
+                m.left.first_day() if m.left is not None else None,
+                m.verified,
+            )
+        )
+    with _LIST_ROWS_LOCK:
+        if len(_LIST_ROWS) >= 4:
+            _LIST_ROWS.clear()
+        _LIST_ROWS[key] = rows
+    return rows
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,14 +190,15 @@ class World:
         return out
 
     # ----- membership
-    def _list(self, name: str) -> list[str]:
-        out = []
-        for m in self.data.members:
-            if m.body != name or (not m.verified and not self.include_unverified):
-                continue
-            if _in_force(m.joined, m.left, self.date):
-                out.append(m.iso3)
-        return out
+    def list_members(self, name: str) -> list[str]:
+        """The states on a member list (``members.csv``, body ``name``) on this day, without scenario changes."""
+        day, unverified = self.date, self.include_unverified
+        return [
+            iso
+            for iso, joined, left, verified in _list_rows(self.data).get(name, ())
+            if (verified or unverified) and (joined is None or joined <= day) and (left is None or left >= day)
+        ]
+
 
     def _apply_changes(self, base: list[str], spec: dict) -> list[str]:
         for ch in spec.get("remove", []):
@@ -200,7 +223,7 @@ class World:
         b = self.data.body(body_id)
         spec = b.members.model_dump(by_alias=True)
         if spec.get("list"):
-            base = self._list(spec["list"])
+            base = self.list_members(spec["list"])
         elif spec.get("derive_from"):
             base = list(self.members(spec["derive_from"]))
         else:
@@ -232,7 +255,7 @@ class World:
         elif spec.get("list") in self.data.bodies:
             base = list(self.members(spec["list"]))
         elif spec.get("list"):
-            base = self._list(spec["list"])
+            base = self.list_members(spec["list"])
         elif spec.get("derive_from"):
             base = list(self.members(spec["derive_from"]))
         else:
