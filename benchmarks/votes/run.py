@@ -7,8 +7,8 @@
    ``dialoguelab rollcalls validate --json``).
 2. Speed: a cold fit of the model (its own empty cache, the fits shipped with the package ignored:
    ``DIALOGUELAB_NO_SHIPPED_FITS=1``) against the class model's fit (the baseline it replaces), and the time to
-   read the shipped fit on a fresh install, and the exact tally posterior (forward-backward) against recomputing the tally law once per
-   member left out (the naive way), on a tally of INTERPOL's size.
+   read the shipped fit on a fresh install, and the exact tally posterior (forward-backward) against
+   recomputing the tally law once per member left out (the naive way), on a tally of INTERPOL's size.
 
 Writes benchmarks/votes/results.json (figures and machine information) and prints the table that
 docs/membership.md shows.

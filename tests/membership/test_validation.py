@@ -59,11 +59,12 @@ def test_a_fold_that_saw_its_vote_fails():
 
 
 @pytest.fixture(scope="module")
-def quick(cheap_fit):
+def quick():
+    """The validation of the built-in case with its real fits (shipped with the package: read, not fitted)."""
     seen: list[tuple[frozenset[str], tuple[str, ...]]] = []
 
     def fit_fn(case, role, exclude):
-        f = cheap_fit(case, role, exclude)
+        f = V._default_fit(case, role, exclude)
         seen.append((exclude, f.votes))
         return f
 
@@ -100,3 +101,41 @@ def test_reliability_bins_cover_every_held_out_state(quick):
         assert ((r["mean_predicted"] >= r["low"]) & (r["mean_predicted"] <= r["high"])).all()
     with pytest.raises(InvalidParameterError, match="'model'"):
         V.reliability(v.states, "oracle")
+
+
+def test_the_model_gets_every_held_out_kosovo_outcome_right_and_its_yes_count_within_ten(quick):
+    v, _ = quick
+    t = v.table.set_index("vote")
+    kosovo = [r for r in v.summary["applicant_votes"]]
+    assert "coe-cm-2023-04-24" in kosovo and "unesco-gc-2015-11-09" in kosovo
+    for vote in kosovo:
+        assert t.loc[vote, "outcome_right_model"], vote
+        assert abs(t.loc[vote, "expected_yes_model"] - t.loc[vote, "yes"]) <= 10, vote
+    # the per-state model beats the class model it replaces on the held-out Kosovo votes
+    s = v.summary
+    assert s["mean_brier_model"] < s["mean_brier_class"] and s["mean_log_loss_model"] < s["mean_log_loss_class"]
+
+
+def test_a_new_vote_is_integrated_over_the_spread_of_the_votes_seen(monkeypatch):
+    from dialoguelab.membership import idealpoints as ip
+
+    f = ip.fit(KOSOVO, laplace=False)
+    tau = f.shift_spread()
+    P = f.params()
+    pooled = np.array([f.item_pooled[v] for v in f.votes])
+    assert pooled.any() and not pooled.all()
+    assert tau[0] == pytest.approx(float(np.sqrt(np.mean(P["alpha"][pooled] ** 2))))
+    assert tau[2] == pytest.approx(float(np.sqrt(np.mean(P["phi"][pooled] ** 2))))
+    assert all(0 < x < ip.PRIOR["vote_shift"] for x in tau)
+    # a recogniser's P(yes): integrated over the spread seen it stays nearer its value at zero shift than
+    # when integrated over the prior's spread, which pulls every state towards a coin toss
+    g = "admission:XKX"
+    Z = np.zeros((1, len(f.covariate_names)))
+    Z[0, f.covariate_names.index("recognizes")] = 1.0
+    at_zero = ip.item_probabilities(f, g, ("FRA",), Z, shifts=(0.0, 0.0, 0.0))[0, 0]
+    seen = ip.item_probabilities(f, g, ("FRA",), Z)[0, 0]
+    tau_prior = ip.PRIOR["vote_shift"]
+    monkeypatch.setattr(ip.IdealPointFit, "shift_spread", lambda self: (tau_prior, tau_prior, tau_prior))
+    prior = ip.item_probabilities(f, g, ("FRA",), Z)[0, 0]
+    assert at_zero > 0.5
+    assert abs(seen - at_zero) < abs(prior - at_zero)
