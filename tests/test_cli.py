@@ -449,3 +449,22 @@ def test_reports_wrap_at_the_terminal_width(args: list[str]) -> None:
     assert max(len(line) for line in lines) <= 80
     if args[0] == "admission":  # probabilities as percentages, not 0.02725
         assert re.search(r"probability of admission (<0\.1|\d+(\.\d)?)%", result.output)
+
+
+def test_a_case_chosen_before_the_command_applies_to_it_and_a_commands_own_case_wins() -> None:
+    before = runner.invoke(app, ["--case", "palestine", "summary", "--json"])
+    assert before.exit_code == 0, before.output
+    assert json.loads(before.output)["id"] == "palestine"
+    own = runner.invoke(app, ["--case", "palestine", "blockers", "--org", "UN", "--case", "kosovo", "--json"])
+    assert own.exit_code == 0, own.output
+    assert "kosovo" in json.loads(own.output)["position"]
+    default = runner.invoke(app, ["summary", "--json"])
+    assert json.loads(default.output)["id"] != "palestine"
+    checked = runner.invoke(app, ["--case", "palestine", "check", "--json"])
+    assert checked.exit_code == 0 and "palestine" in checked.output
+
+
+def test_an_unknown_case_name_lists_the_installed_ones() -> None:
+    result = runner.invoke(app, ["--case", "no-such-case", "summary"])
+    assert result.exit_code == 1
+    assert "no installed case is named 'no-such-case'" in result.output and "kosovo" in result.output

@@ -14,12 +14,13 @@ __all__ = ["app", "main", "case_option", "load", "fail"]
 
 import importlib
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from dialoguelab import __version__
-from dialoguelab.clikit import CaseOpt, fail, load
+from dialoguelab.clikit import CaseOpt, fail, load, set_root_case
 from dialoguelab.errors import CaseValidationError, DialoguelabError
 from dialoguelab.output import console, err_console
 
@@ -46,8 +47,18 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    case: Annotated[
+        Path | None,
+        typer.Option(
+            "--case",
+            help="The case every command works on (a folder or an installed case's name; a command's own "
+            "--case wins). Example: dialoguelab --case palestine blockers --org UN",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """dialoguelab: what happened, who can block what, and where the negotiation is heading, with sources."""
+    set_root_case(case)
 
 
 # Areas plug their commands in here; each module has register(app).

@@ -65,11 +65,25 @@ def run_or_exit(fn: Callable[[], T]) -> T:
         fail(str(exc))
 
 
+_ROOT_CASE: list[Path | None] = [None]
+
+
+def set_root_case(case: Path | None) -> None:
+    """Remember ``dialoguelab --case X`` (before the command): the case of every command not given its own."""
+    _ROOT_CASE[0] = case
+
+
+def chosen_case(case: Path | str | None) -> Path | str | None:
+    """The command's own ``--case``, else the one given before the command, else ``None`` (the default case)."""
+    return case if case is not None else _ROOT_CASE[0]
+
+
 def load(case: Path | str | None) -> Case:
     """Load a case (a folder or an installed case's name) for a command; library errors exit cleanly."""
     from dialoguelab.case import load_case
 
-    return run_or_exit(lambda: load_case(str(case) if case is not None else None))
+    picked = chosen_case(case)
+    return run_or_exit(lambda: load_case(str(picked) if picked is not None else None))
 
 
 def print_json(obj: Any) -> None:

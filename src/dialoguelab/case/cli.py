@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from dialoguelab.clikit import CASE_HELP, JsonOpt, fail, one_format
+from dialoguelab.clikit import CASE_HELP, JsonOpt, chosen_case, fail, one_format
 from dialoguelab.errors import DialoguelabError
 from dialoguelab.output import emit_csv, emit_json, stderr, stdout
 
@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
 
         one_format(as_json, as_csv)
         try:
-            report = check_case(case_dir, paper)
+            report = check_case(chosen_case(case_dir), paper)
         except DialoguelabError as exc:
             fail(str(exc))
         if as_json:

@@ -882,7 +882,10 @@ def load_case(path: str | Path | None = None) -> Case:
     """
     root = resolve_case_path(path)
     if not root.exists():
-        raise CaseError(f"case folder {root} does not exist")
+        raise CaseError(
+            f"case folder {root} does not exist, and no installed case is named {str(path)!r} "
+            f"(installed: {', '.join(installed_cases())})"
+        )
     if not root.is_dir():
         raise CaseError(f"{root} is not a folder: give the folder that holds case.yaml")
     recover(root)  # a merge a crash interrupted is finished or undone before anything is read

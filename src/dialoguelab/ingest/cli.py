@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperCommand
 
-from dialoguelab.clikit import one_format, print_json, run_or_exit
+from dialoguelab.clikit import chosen_case, one_format, print_json, run_or_exit
 from dialoguelab.output import Column, emit_table, stderr, stdout
 
 T = TypeVar("T")
@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
         summary = _run(
             lambda: ingest(
                 paths,
-                case=case,
+                case=chosen_case(case),
                 out=out,
                 workers=workers,
                 dask_address=dask,
@@ -332,7 +332,7 @@ def register(app: typer.Typer) -> None:
         report = _run(
             lambda: review(
                 review_file,
-                case_dir=case,
+                case_dir=chosen_case(case),
                 accept=accepts,
                 reject=rejects,
                 edits=edits,

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from dialoguelab.clikit import CASE_HELP, fail
+from dialoguelab.clikit import CASE_HELP, chosen_case, fail
 from dialoguelab.errors import DialoguelabError
 
 _fail = fail
@@ -57,7 +57,7 @@ def serve(
     hosts += list(allow_host or [])
     try:
         # no warm-up for one request
-        app = create_app(Settings(case_path=case, warm_up=get is None, allowed_hosts=hosts))
+        app = create_app(Settings(case_path=chosen_case(case), warm_up=get is None, allowed_hosts=hosts))
     except DialoguelabError as exc:
         _fail(str(exc))
         return
