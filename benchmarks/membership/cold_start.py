@@ -101,9 +101,10 @@ def kernel() -> dict[str, object]:
     objective-and-gradient evaluation of the fit), old recursion against the class-wise form."""
     import numpy as np
 
+    from dialoguelab.case import load_case
     from dialoguelab.membership import votes
 
-    obs = next(o for o in votes._observations(None, "kosovo") if o.id == "unesco-gc-2015-11-09")
+    obs = next(o for o in votes._observations(load_case(), "applicant") if o.id == "unesco-gc-2015-11-09")
     s = np.random.default_rng(0).uniform(0.05, 0.95, size=(7, 4))
     v, y = obs.yes + obs.no, obs.yes
 
