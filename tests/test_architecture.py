@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, int]] = [
     ("dialoguelab.lazy", 0),
     ("dialoguelab.fsutil", 0),
     ("dialoguelab.daskutil", 0),
+    ("dialoguelab.memo", 0),
     ("dialoguelab.case.dates", 0),
     ("dialoguelab.case.schema", 0),
     ("dialoguelab.case.files", 0),

@@ -38,9 +38,7 @@ def test_swing_table_and_errors():
     assert bad.exit_code == 1 and "'model'" in bad.output
 
 
-def test_rollcalls_validate_prints_one_row_per_held_out_vote(monkeypatch, cheap_fit):
-    real = V.validate
-    monkeypatch.setattr(V, "validate", lambda case, position=None, **kw: real(case, position, fit_fn=cheap_fit))
+def test_rollcalls_validate_prints_one_row_per_held_out_vote():
     res = runner.invoke(app, ["rollcalls", "validate", "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.output[res.output.index("{"):])

@@ -21,8 +21,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, cheap_fit) -> Iterator[str]:
-    """The dashboard on 127.0.0.1 with a calibration view already computed (by short fits) in its cache."""
+def server(tmp_path_factory) -> Iterator[str]:
+    """The dashboard on 127.0.0.1 with a calibration view already computed (from the shipped fits) in its cache."""
     import uvicorn
 
     from dialoguelab.case import load_case
@@ -32,8 +32,6 @@ def server(tmp_path_factory, cheap_fit) -> Iterator[str]:
 
     mp = pytest.MonkeyPatch()
     mp.setenv("DIALOGUELAB_CACHE", str(tmp_path_factory.mktemp("cache")))
-    real = V.validate
-    mp.setattr(V, "validate", lambda case, position=None, **kw: real(case, position, fit_fn=cheap_fit))
     V.calibration_view(load_case())  # computed once, kept on disk: the page reads it
     mp.setattr(V, "validate", lambda *a, **k: pytest.fail("the page computed the validation"))
     port = _free_port()

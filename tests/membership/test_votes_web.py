@@ -60,14 +60,14 @@ def test_validation_route_does_not_compute_unless_asked(client, monkeypatch, tmp
     assert r.status_code == 202 and r.json()["status"] == "not_computed"  # 202: never kept by the response cache
 
 
-def test_validation_route_computes_once_and_keeps_it(client, monkeypatch, tmp_path, cheap_fit):
+def test_validation_route_computes_once_and_keeps_it(client, monkeypatch, tmp_path):
     monkeypatch.setenv("DIALOGUELAB_CACHE", str(tmp_path))
     real = V.validate
     calls = []
 
     def quick(case, position=None, **kw):
         calls.append(position)
-        return real(case, position, fit_fn=cheap_fit)
+        return real(case, position)
 
     monkeypatch.setattr(V, "validate", quick)
     first = client.get("/api/v1/rollcalls/validate").json()

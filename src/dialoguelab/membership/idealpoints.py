@@ -120,6 +120,7 @@ from dialoguelab.membership.rules import Stage
 from dialoguelab.membership.scenarios import Scenario
 from dialoguelab.membership.tally import tally_posterior
 from dialoguelab.membership.world import SEAT_PREFIX, World, as_date, world
+from dialoguelab.memo import Memo
 from dialoguelab.world import RollCall
 
 VOTES = ("yes", "no", "abstain", "absent")
@@ -1255,6 +1256,30 @@ def item_probabilities(
         raise InvalidParameterError(
             f"The vote model has no roll calls of group {group!r}; fitted groups: {', '.join(f.groups)}."
         )
+    if theta is None and shifts is None:  # the MAP's answer: remembered for the same fit, voters and facts
+        Zc = np.ascontiguousarray(Z, dtype=float)
+        key = (_fit_key_of(f), group, tuple(states), Zc.shape, Zc.tobytes(), organ, secret, size)
+        return _ITEM_MEMO.get(
+            key, lambda: _item_probabilities(f, group, states, Zc, None, None, organ, secret, size)
+        ).copy()
+    return _item_probabilities(f, group, states, Z, theta, shifts, organ, secret, size)
+
+
+#: Per-state probabilities of a new vote under the MAP, by fit, voters and their facts on the day.
+_ITEM_MEMO: Memo[np.ndarray] = Memo(1024)
+
+
+def _item_probabilities(
+    f: IdealPointFit,
+    group: str,
+    states: tuple[str, ...] | list[str],
+    Z: np.ndarray,
+    theta: np.ndarray | None,
+    shifts: tuple[float, float, float] | None,
+    organ: str,
+    secret: bool,
+    size: int | None,
+) -> np.ndarray:
     P = f.params(theta)
     g = f.groups.index(group)
     idx = {s: i for i, s in enumerate(f.states)}

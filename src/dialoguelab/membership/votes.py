@@ -77,7 +77,6 @@ __all__ = [
     "vote_model_basis",
 ]
 
-import collections
 import datetime as dt
 import functools
 import hashlib
@@ -86,7 +85,6 @@ import logging
 import math
 import os
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,6 +114,7 @@ from dialoguelab.membership.rules import (
 )
 from dialoguelab.membership.scenarios import Scenario
 from dialoguelab.membership.world import SEAT_PREFIX, World, as_date, world
+from dialoguelab.memo import Memo
 
 VOTE_CLASSES = ("recognizes", "does_not", "withdrew", "opponent")
 _VOTE_INDEX = {"yes": 0, "no": 1, "abstain": 2, "absent": 3}
@@ -194,11 +193,10 @@ def _leaves(rule: Rule) -> list[Rule]:
     return [x for r in rule.rules for x in _leaves(r)] if isinstance(rule, AllOf) else [rule]
 
 
-#: Stage probabilities already computed, by rule, members and probability matrix (bounded, least recently used
-#: first out): a monthly series asks the same question again for every month in which nothing changed.
-_STAGE_MEMO: collections.OrderedDict[tuple[str, tuple[str, ...], bytes], float] = collections.OrderedDict()
-_STAGE_MEMO_SIZE = 4096
-_STAGE_MEMO_LOCK = threading.Lock()
+#: Stage probabilities and vote-count laws already computed, by their exact inputs (a monthly series asks the
+#: same question again for every month in which nothing changed).
+_STAGE_MEMO: Memo[float] = Memo(4096)
+_MARGINAL_MEMO: Memo[tuple[list[float], list[float]]] = Memo(1024)
 
 
 def stage_probability(rule: Rule, members: tuple[str, ...], p: np.ndarray) -> float:
@@ -209,18 +207,16 @@ def stage_probability(rule: Rule, members: tuple[str, ...], p: np.ndarray) -> fl
     p = _check_matrix(np.asarray(p, dtype=float)).copy()
     if len(members) != p.shape[0]:
         raise InvalidParameterError("members and probability rows must have the same length.")
-    key = (repr(rule), tuple(members), p.tobytes())
-    with _STAGE_MEMO_LOCK:
-        hit = _STAGE_MEMO.get(key)
-        if hit is not None:
-            _STAGE_MEMO.move_to_end(key)
-            return hit
-    value = _stage_probability(rule, members, p)
-    with _STAGE_MEMO_LOCK:
-        _STAGE_MEMO[key] = value
-        while len(_STAGE_MEMO) > _STAGE_MEMO_SIZE:
-            _STAGE_MEMO.popitem(last=False)
-    return value
+    return _STAGE_MEMO.get((repr(rule), tuple(members), p.tobytes()), lambda: _stage_probability(rule, members, p))
+
+
+def _yes_no_laws(p: np.ndarray) -> tuple[list[float], list[float]]:
+    """The exact laws of the yes and the no count (remembered for the same probabilities)."""
+    p = np.ascontiguousarray(p, dtype=float)
+    return _MARGINAL_MEMO.get(
+        (p.shape, p.tobytes()),
+        lambda: ([float(x) for x in marginal_distribution(p, 0)], [float(x) for x in marginal_distribution(p, 1)]),
+    )
 
 
 def _stage_probability(rule: Rule, members: tuple[str, ...], p: np.ndarray) -> float:
@@ -658,8 +654,7 @@ def _compute_admission(
                 prob,
                 exp,
                 _required_at(st.rule, exp, len(members)),
-                [float(x) for x in marginal_distribution(p, 0)],
-                [float(x) for x in marginal_distribution(p, 1)],
+                *_yes_no_laws(p),
                 st.procedure,
                 st.procedure_verified,
                 method,

@@ -128,10 +128,26 @@ class World:
                 out[ch.state] = "withdrew"
         return out
 
-    def _changes(self) -> list:
+    @functools.cached_property
+    def _active_changes(self) -> list:
         if self.scenario is None:
             return []
         return [c for c in self.scenario.changes if c.active(self.date)]
+
+    def _changes(self) -> list:
+        return self._active_changes
+
+    @functools.cached_property
+    def _stances_in_force(self) -> dict[str, list]:
+        """Declared stances in force on this day, by state (in file order: a later row overrides)."""
+        out: dict[str, list] = {}
+        for s in self.data.stances:
+            if s.since is not None and s.since.last_day() > self.date:
+                continue
+            if s.until is not None and s.until.first_day() < self.date:
+                continue
+            out.setdefault(s.iso3, []).append(s)
+        return out
 
     def recognizes(self, iso3: str) -> bool:
         return self._recognition.get(iso3) == "recognizes"
@@ -146,8 +162,20 @@ class World:
         """States recognising the applicant on this day (under the chosen position)."""
         return sum(1 for s in self._recognition.values() if s == "recognizes")
 
+    @functools.cached_property
+    def _stance_memo(self) -> dict[tuple[str, str], StanceClass]:
+        return {}
+
     def stance_class(self, iso3: str, body: str) -> StanceClass:
         """The stance class of a member in a body's vote."""
+        key = (iso3, body)
+        memo = self._stance_memo
+        cls = memo.get(key)
+        if cls is None:
+            cls = memo[key] = self._stance_class(iso3, body)
+        return cls
+
+    def _stance_class(self, iso3: str, body: str) -> StanceClass:
         if iso3.startswith(SEAT_PREFIX):
             return "unknown"
         cls: StanceClass = (
@@ -155,12 +183,8 @@ class World:
             if self.recognizes(iso3)
             else ("withdrew" if self._recognition.get(iso3) == "withdrew" else "does_not")
         )
-        for s in self.data.stances:
-            if s.iso3 != iso3 or (s.bodies and body not in s.bodies):
-                continue
-            if s.since is not None and s.since.last_day() > self.date:
-                continue
-            if s.until is not None and s.until.first_day() < self.date:
+        for s in self._stances_in_force.get(iso3, ()):
+            if s.bodies and body not in s.bodies:
                 continue
             cls = s.stance
         for ch in self._changes():
