@@ -112,3 +112,27 @@ def test_admission_probability_is_a_probability():
     gc = r.stages[-1]
     assert math.isclose(sum(gc.yes_distribution), 1.0, rel_tol=1e-9)
     assert r.stages[0].modelled is False
+
+
+@pytest.mark.parametrize("fraction", [Fraction(1, 2), Fraction(2, 3), Fraction(3, 5), Fraction(1, 1)])
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("base", list(Base))
+def test_a_lone_majority_from_one_score_equals_the_joint_law(fraction, strict, base):
+    from dialoguelab.membership import votes as V
+
+    rng = np.random.default_rng(int(fraction.denominator * 10 + strict + 100 * list(Base).index(base)))
+    for n in (1, 2, 7, 60):
+        p = rng.dirichlet([2.0, 1.5, 0.7, 0.5], size=n)
+        rule = Majority(fraction, base, strict)
+        xcols = {Base.PRESENT_AND_VOTING: (1,), Base.PRESENT: (1, 2), Base.ALL_MEMBERS: (1, 2, 3)}[base]
+        # the joint-law computation the one-score path replaces, summed over the same condition
+        J = V.joint_distribution(p, xcols)
+        y = np.arange(n + 1)[:, None]
+        b = y + np.arange(n + 1)[None, :]
+        a, d = fraction.numerator, fraction.denominator
+        need = np.floor(a * b / d) + 1 if strict else np.maximum(1, -((-a * b) // d))
+        want = float(J[(y >= need) & (b > 0)].sum())
+        assert V.majority_probability(p, rule, xcols) == pytest.approx(want, abs=1e-14), (n, want)
+    # a case the two paths must tell apart: everyone abstains -> no yes, the majority fails
+    p = np.array([[0.0, 0.0, 1.0, 0.0]] * 5)
+    assert V.majority_probability(p, Majority(Fraction(1, 2), base, strict), (1,)) == 0.0
