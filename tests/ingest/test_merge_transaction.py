@@ -247,30 +247,34 @@ def _wait_for(proc: subprocess.Popen[str], word: str) -> None:
 
 
 @pytest.mark.slow
-def test_killed_merges_leave_old_or_new_case(news_review: tuple[Path, Path], tmp_path: Path) -> None:
-    """24 real merges killed with SIGKILL at random points: each leaves the old or the new case.
+@pytest.mark.parametrize("mode", ["delay", "steps"])
+def test_killed_merges_leave_old_or_new_case(news_review: tuple[Path, Path], tmp_path: Path, mode: str) -> None:
+    """24 real merges killed with SIGKILL at random points (12 per mode): each leaves the old or the new case.
 
-    Half are killed after a random delay in the span of a whole merge (measured once, as the distribution
-    to draw from — not asserted), half after a random number of transaction steps; each step pauses
-    10 ms in the child so that kills land between renames as well as before and after them.
+    ``delay``: killed after a random delay in the span of a whole merge (measured once, as the distribution
+    to draw from — not asserted); ``steps``: after a random number of transaction steps. Each step pauses
+    10 ms in the child so that kills land between renames as well as before and after them. (Two halves so
+    that parallel test workers share them.)
     """
     case_dir, review_file = news_review
     old = snapshot(case_dir)
     _, new = _steps(case_dir, review_file, tmp_path / "reference")
-    case, rf = fresh(case_dir, review_file, tmp_path / "timing")
-    proc = _child(rf, case, pause=0.01)
-    _wait_for(proc, "ready")
-    t0 = time.monotonic()
-    _wait_for(proc, "finished")
-    span = time.monotonic() - t0
-    proc.wait()
-    rng = random.Random(20240917)
+    span = 0.0
+    if mode == "delay":
+        case, rf = fresh(case_dir, review_file, tmp_path / "timing")
+        proc = _child(rf, case, pause=0.01)
+        _wait_for(proc, "ready")
+        t0 = time.monotonic()
+        _wait_for(proc, "finished")
+        span = time.monotonic() - t0
+        proc.wait()
+    rng = random.Random(20240917 if mode == "delay" else 20240918)
     outcomes = {"old": 0, "new": 0}
-    for k in range(24):
+    for k in range(12):
         case, rf = fresh(case_dir, review_file, tmp_path / f"kill-{k}")
         proc = _child(rf, case, pause=0.01)
         _wait_for(proc, "ready")
-        if k % 2 == 0:
+        if mode == "delay":
             time.sleep(rng.uniform(0, 1.2 * span))
         else:
             _wait_for(proc, "step")
