@@ -468,3 +468,10 @@ def test_an_unknown_case_name_lists_the_installed_ones() -> None:
     result = runner.invoke(app, ["--case", "no-such-case", "summary"])
     assert result.exit_code == 1
     assert "no installed case is named 'no-such-case'" in result.output and "kosovo" in result.output
+
+
+def test_a_case_chosen_before_the_command_does_not_outlive_the_invocation() -> None:
+    from dialoguelab import clikit
+
+    runner.invoke(app, ["--case", "palestine", "summary", "--json"])
+    assert clikit.chosen_case(None) is None

@@ -44,6 +44,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
@@ -59,6 +60,7 @@ def _root(
 ) -> None:
     """dialoguelab: what happened, who can block what, and where the negotiation is heading, with sources."""
     set_root_case(case)
+    ctx.call_on_close(lambda: set_root_case(None))  # nothing outlives the invocation (tests run many in one process)
 
 
 # Areas plug their commands in here; each module has register(app).

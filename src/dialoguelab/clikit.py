@@ -69,7 +69,10 @@ _ROOT_CASE: list[Path | None] = [None]
 
 
 def set_root_case(case: Path | None) -> None:
-    """Remember ``dialoguelab --case X`` (before the command): the case of every command not given its own."""
+    """Remember ``dialoguelab --case X`` (before the command): the case of every command not given its own.
+
+    The root command sets it for one invocation and clears it when the invocation closes.
+    """
     _ROOT_CASE[0] = case
 
 
