@@ -50,9 +50,15 @@ class Watch:
         self.errors: list[str] = []
         self.expected_status: set[int] = set()
         page.on("request", lambda r: self.requests.append(r.url))
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        page.on("requestfailed", self._failed)
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _failed(self, request) -> None:
+        # net::ERR_ABORTED is the browser dropping a request the page no longer needs (it navigated, or the
+        # test closed it while the favicon was still loading on a busy machine): not an answer of the server
+        if "ERR_ABORTED" not in str(request.failure):
+            self.failed.append(f"{request.url} {request.failure}")
 
     def check(self) -> None:
         off = [u for u in self.requests if urlparse(u).scheme not in ("data", "blob", "about")
