@@ -122,7 +122,7 @@ def test_design_holds_the_case_roll_calls():
     assert pse.covariates[:, k].sum() == 0 and unesco.covariates[:, k].sum() > 90
 
 
-def test_a_held_out_vote_is_not_in_the_design_nor_in_the_fit(monkeypatch):
+def test_a_held_out_vote_is_not_in_the_design_nor_in_the_fit(monkeypatch, tmp_path):
     held = frozenset({"coe-cm-2023-04-24"})
     d = ip.design_from_case(KOSOVO, exclude=held)
     assert held.isdisjoint(it.id for it in d.items)
@@ -132,8 +132,18 @@ def test_a_held_out_vote_is_not_in_the_design_nor_in_the_fit(monkeypatch):
         seen.append(design)
         return ip.fit_design(ip.Design(design.states[:3], design.covariate_names, (), 1), laplace=False)
 
+    def fake_laplace(design, map_fit):
+        seen.append(design)
+        return map_fit
+
     monkeypatch.setattr(ip, "_fit_persistent", fake)
-    case = load_case()  # a fresh object: nothing cached in memory
+    monkeypatch.setattr(ip, "_laplace_persistent", fake_laplace)
+    import shutil
+
+    from dialoguelab.case import builtin_case_path
+
+    shutil.copytree(builtin_case_path("kosovo"), tmp_path / "case")
+    case = load_case(tmp_path / "case")  # a case object of its own: the fakes stay out of the shared one
     ip.fit(case, exclude=held)
     assert seen and all(held.isdisjoint(it.id for it in dsg.items) for dsg in seen)
 
@@ -166,3 +176,16 @@ def test_state_probabilities_with_intervals():
     assert df["model"].iloc[0].startswith("per-state ideal-point model")
     with pytest.raises(InvalidParameterError, match="'level'"):
         ip.state_probabilities(KOSOVO, "coe", "2023-04-24", level=1.5)
+
+
+def test_the_laplace_factor_of_a_map_fit_is_the_full_laplace_fits(quick_em, tmp_path, monkeypatch):
+    monkeypatch.setenv("DIALOGUELAB_CACHE", str(tmp_path))
+    design, _ = _synthetic()
+    full = ip.fit_design(design, laplace=True)
+    map_fit = ip.fit_design(design, laplace=False)
+    assert map_fit.covariance_factor is None and np.array_equal(map_fit.theta, full.theta)
+    added = ip._laplace_persistent(design, map_fit)
+    assert added.covariance_factor is not None
+    assert np.allclose(added.covariance_factor, full.covariance_factor, rtol=0, atol=1e-12)
+    again = ip._laplace_persistent(design, map_fit)  # read back from the disk cache
+    assert np.array_equal(again.covariance_factor, added.covariance_factor)

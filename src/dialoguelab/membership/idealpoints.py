@@ -95,6 +95,7 @@ __all__ = [
     "model_label",
 ]
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -1155,6 +1156,35 @@ def _fit_persistent(design: Design, laplace: bool, start: IdealPointFit | None =
     return result
 
 
+def _laplace_persistent(design: Design, map_fit: IdealPointFit) -> IdealPointFit:
+    """``map_fit`` with the Cholesky factor of the Hessian at its estimate (kept on disk like a fit).
+
+    The same factor :func:`fit_design` computes with ``laplace=True``: its estimate does not depend on
+    ``laplace``, and the Hessian is taken at the estimate with the E-step's weights there.
+    """
+    if map_fit.covariance_factor is not None:
+        return map_fit
+    key = _fit_key(design, True) + _fit_key_of(map_fit)
+    key = hashlib.sha256(key.encode()).hexdigest()
+    try:
+        path: Path | None = cache_dir("membership") / f"idealpoints-{key[:32]}.npz"
+    except OSError:
+        path = None
+    if path is not None:
+        hit = _read_cached(path, key, design)
+        if hit is not None:
+            return hit
+    L = _Layout(design)
+    factor = None
+    if L.N:
+        W, _, _ = _e_step(L, map_fit.theta)
+        factor = _hessian_factor(L, map_fit.theta, W, L.free_mask(), float(FIT_OPTIONS["hessian_step"]))
+    result = dataclasses.replace(map_fit, covariance_factor=factor)
+    if path is not None:
+        _write_cached(path, key, result)
+    return result
+
+
 def fit(
     case: Case,
     position: str | None = None,
@@ -1190,7 +1220,10 @@ def fit(
     ex = frozenset(exclude)
 
     def compute() -> IdealPointFit:
-        return _fit_persistent(design_from_case(case, role, ex), laplace, _base_fit(case, role))
+        design = design_from_case(case, role, ex)
+        if laplace:  # the MAP fit (shipped for the built-in cases) with the Hessian at its estimate
+            return _laplace_persistent(design, fit(case, position, ex, laplace=False))
+        return _fit_persistent(design, False, _base_fit(case, role))
 
     return case.cached(("membership.idealpoints", role, tuple(sorted(ex)), laplace), compute)
 
