@@ -124,14 +124,9 @@ def test_a_lone_majority_from_one_score_equals_the_joint_law(fraction, strict, b
     for n in (1, 2, 7, 60):
         p = rng.dirichlet([2.0, 1.5, 0.7, 0.5], size=n)
         rule = Majority(fraction, base, strict)
-        xcols = {Base.PRESENT_AND_VOTING: (1,), Base.PRESENT: (1, 2), Base.ALL_MEMBERS: (1, 2, 3)}[base]
+        xcols = V.X_COLUMNS[base]
         # the joint-law computation the one-score path replaces, summed over the same condition
-        J = V.joint_distribution(p, xcols)
-        y = np.arange(n + 1)[:, None]
-        b = y + np.arange(n + 1)[None, :]
-        a, d = fraction.numerator, fraction.denominator
-        need = np.floor(a * b / d) + 1 if strict else np.maximum(1, -((-a * b) // d))
-        want = float(J[(y >= need) & (b > 0)].sum())
+        want = float(V.joint_distribution(p, xcols)[V.pass_mask([rule], n)].sum())
         assert V.majority_probability(p, rule, xcols) == pytest.approx(want, abs=1e-14), (n, want)
     # a case the two paths must tell apart: everyone abstains -> no yes, the majority fails
     p = np.array([[0.0, 0.0, 1.0, 0.0]] * 5)

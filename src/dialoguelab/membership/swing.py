@@ -43,7 +43,6 @@ from dialoguelab.membership.rules import (
     Base,
     Consensus,
     Majority,
-    Quota,
     Rule,
     Unanimity,
     Veto,
@@ -53,33 +52,16 @@ from dialoguelab.membership.scenarios import Scenario
 from dialoguelab.membership.votes import (
     METHOD_DECLARED,
     MODEL_IDEAL_POINTS,
+    X_COLUMNS,
     StageInput,
+    pass_mask,
     stage_inputs,
     stage_probability,
 )
 
-_X_COLUMNS = {Base.PRESENT_AND_VOTING: (1,), Base.PRESENT: (1, 2), Base.ALL_MEMBERS: (1, 2, 3)}
-
 
 def _leaves(rule: Rule) -> list[Rule]:
     return [x for r in rule.rules for x in _leaves(r)] if isinstance(rule, AllOf) else [rule]
-
-
-def _pass_mask(counts: list[Rule], n: int) -> np.ndarray:
-    y = np.arange(n + 1)[:, None]
-    x = np.arange(n + 1)[None, :]
-    mask = np.ones((n + 1, n + 1), dtype=bool)
-    for r in counts:
-        if isinstance(r, Quota):
-            mask &= y >= r.min_yes
-        elif isinstance(r, Majority):
-            b = y + x
-            if r.strict:
-                need = np.floor(r.fraction.numerator * b / r.fraction.denominator) + 1
-            else:
-                need = np.maximum(1, -((-r.fraction.numerator * b) // r.fraction.denominator))
-            mask &= (y >= need) & (b > 0)
-    return mask
 
 
 def switch_probabilities(rule: Rule, members: tuple[str, ...], p: np.ndarray) -> np.ndarray:
@@ -144,11 +126,11 @@ def switch_probabilities(rule: Rule, members: tuple[str, ...], p: np.ndarray) ->
     bases = {r.base for r in counts if isinstance(r, Majority)}
     if len(bases) > 1:
         raise InvalidParameterError("A stage with majorities of different bases is not supported.")
-    xcols = _X_COLUMNS[bases.pop() if bases else Base.PRESENT_AND_VOTING]
+    xcols = X_COLUMNS[bases.pop() if bases else Base.PRESENT_AND_VOTING]
     py = p[:, 0]
     px = p[:, list(xcols)].sum(axis=1)
     po = np.clip(1.0 - py - px, 0.0, 1.0)
-    mask = _pass_mask(counts, n).astype(float)
+    mask = pass_mask(counts, n).astype(float)
     # forward laws F_k (after members 0..k-1), kept every `block` steps and recomputed in between
     block = max(1, math.isqrt(max(n - 1, 0)) + 1)
     size = n + 1
@@ -294,7 +276,7 @@ def _exactness(initial: list[StageInput], switched: list[str], reached: bool, ta
     needed = sorted({m for s in declared for m in s.members if s.ballot.vote(m) in _blocking(s)})
     assert b.p is not None
     bases = {r.base for r in leaves if isinstance(r, Majority)}
-    xcols = _X_COLUMNS[bases.pop() if bases else Base.PRESENT_AND_VOTING]
+    xcols = X_COLUMNS[bases.pop() if bases else Base.PRESENT_AND_VOTING]
     pool = [i for i, m in enumerate(b.members) if m not in needed]
     free = k - 1 - len(needed)
     if free < 0:

@@ -58,6 +58,8 @@ __all__ = [
     "marginal_distribution",
     "stage_probability",
     "majority_probability",
+    "pass_mask",
+    "X_COLUMNS",
     "monte_carlo_probability",
     "member_matrix",
     "admission_probability",
@@ -230,6 +232,12 @@ def _leaves(rule: Rule) -> list[Rule]:
 #: Stage probabilities and vote-count laws already computed, by their exact inputs (a monthly series asks the
 #: same question again for every month in which nothing changed).
 _STAGE_MEMO: Memo[float] = Memo(4096)
+#: The vote columns (1 no, 2 abstain, 3 absent) counted beside yes in a majority's base.
+X_COLUMNS: dict[Base, tuple[int, ...]] = {
+    Base.PRESENT_AND_VOTING: (1,),
+    Base.PRESENT: (1, 2),
+    Base.ALL_MEMBERS: (1, 2, 3),
+}
 _MARGINAL_MEMO: Memo[tuple[list[float], list[float]]] = Memo(1024)
 
 
@@ -295,13 +303,18 @@ def _stage_probability(rule: Rule, members: tuple[str, ...], p: np.ndarray) -> f
                 dist = new
         return float(factor * dist[wq.quota :].sum()) if wq.quota <= total else 0.0
     base = bases.pop() if bases else Base.PRESENT_AND_VOTING
-    xcols = {Base.PRESENT_AND_VOTING: (1,), Base.PRESENT: (1, 2), Base.ALL_MEMBERS: (1, 2, 3)}[base]
+    xcols = X_COLUMNS[base]
     if len(counts) == 1 and isinstance(counts[0], Majority):
         return float(factor * majority_probability(p, counts[0], xcols))
     J = joint_distribution(p, xcols)
+    return float(factor * J[pass_mask(counts, n)].sum())
+
+
+def pass_mask(counts: list[Rule], n: int) -> np.ndarray:
+    """``M[y, x]``: whether ``y`` yes votes and ``x`` other votes of the base pass every count (quotas, majorities)."""
     y = np.arange(n + 1)[:, None]
     x = np.arange(n + 1)[None, :]
-    mask = np.ones_like(J, dtype=bool)
+    mask = np.ones((n + 1, n + 1), dtype=bool)
     for r in counts:
         if isinstance(r, Quota):
             mask &= y >= r.min_yes
@@ -312,7 +325,7 @@ def _stage_probability(rule: Rule, members: tuple[str, ...], p: np.ndarray) -> f
             else:
                 need = np.maximum(1, -((-r.fraction.numerator * b) // r.fraction.denominator))
             mask &= (y >= need) & (b > 0)
-    return float(factor * J[mask].sum())
+    return mask
 
 
 def monte_carlo_probability(
