@@ -37,3 +37,27 @@ def seed_paper() -> Path:
     if not SEED.is_file():
         pytest.fail(f"the seed paper is expected at {SEED} (../shared/seed beside the checkout)")
     return SEED
+
+
+# ----- chromium for the browser tests ---------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright, one per test module (tests/web/conftest.py gives each test a
+    page with its own watch of requests and errors). Not one per session: Playwright's synchronous API keeps
+    an event loop running in the thread while it is open, and tests that call ``asyncio.run`` would find it."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is required by the browser tests (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

@@ -249,7 +249,7 @@ def _wait_for(proc: subprocess.Popen[str], word: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["delay", "steps"])
 def test_killed_merges_leave_old_or_new_case(news_review: tuple[Path, Path], tmp_path: Path, mode: str) -> None:
-    """24 real merges killed with SIGKILL at random points (12 per mode): each leaves the old or the new case.
+    """20 real merges killed with SIGKILL at random points (10 per mode): each leaves the old or the new case.
 
     ``delay``: killed after a random delay in the span of a whole merge (measured once, as the distribution
     to draw from — not asserted); ``steps``: after a random number of transaction steps. Each step pauses
@@ -270,7 +270,7 @@ def test_killed_merges_leave_old_or_new_case(news_review: tuple[Path, Path], tmp
         proc.wait()
     rng = random.Random(20240917 if mode == "delay" else 20240918)
     outcomes = {"old": 0, "new": 0}
-    for k in range(12):
+    for k in range(10):
         case, rf = fresh(case_dir, review_file, tmp_path / f"kill-{k}")
         proc = _child(rf, case, pause=0.01)
         _wait_for(proc, "ready")

@@ -11,7 +11,6 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
 def _free_port() -> int:
@@ -49,17 +48,14 @@ def server(tmp_path_factory) -> Iterator[str]:
     mp.undo()
 
 
-def test_swing_and_calibration_panels_show_the_library_figures(server):
-    from playwright.sync_api import sync_playwright
-
+def test_swing_and_calibration_panels_show_the_library_figures(browser, server):
     from dialoguelab.case import load_case
     from dialoguelab.membership.swing import swing
     from dialoguelab.membership.validation import calibration_view
 
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page()
+    with browser.new_context() as ctx:
+        page = ctx.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.set_default_timeout(300_000)  # the first page fits the vote model
@@ -80,5 +76,4 @@ def test_swing_and_calibration_panels_show_the_library_figures(server):
         assert page.locator("#calibration-table tbody tr").count() == len(view["rows"])
         page.wait_for_selector("#chart-reliability .main-svg")
         assert page.evaluate("() => document.getElementById('chart-reliability').data.length") == 4
-        browser.close()
     assert not errors, errors

@@ -4,7 +4,6 @@ built-in cases; its "who blocks" chart names every body in full and shows the bo
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 from pathlib import Path
 
@@ -13,17 +12,6 @@ from typer.testing import CliRunner
 
 from dialoguelab.case import load_case
 from dialoguelab.cli import app
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _umask() -> int:
@@ -48,12 +36,9 @@ def test_report_file_has_the_umasks_default_mode(tmp_path: Path) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("case_id", ["kosovo", "palestine"])
-def test_report_is_self_contained_and_every_chart_is_drawn(tmp_path: Path, case_id: str) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_report_is_self_contained_and_every_chart_is_drawn(browser, tmp_path: Path, case_id: str) -> None:
     from dialoguelab.membership.views import body_headlines
 
-    assert shutil.which(CHROMIUM), f"{CHROMIUM} is required (apt-get install -y chromium)"
     result = CliRunner().invoke(app, ["report", "--case", case_id, "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     report = tmp_path / "out" / "report.html"
@@ -64,9 +49,8 @@ def test_report_is_self_contained_and_every_chart_is_drawn(tmp_path: Path, case_
     case = load_case(case_id)
     heads = body_headlines(case)
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with browser.new_context(viewport={"width": 1280, "height": 900}) as ctx:
+        page = ctx.new_page()
         requests: list[str] = []
         errors: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
@@ -85,7 +69,6 @@ def test_report_is_self_contained_and_every_chart_is_drawn(tmp_path: Path, case_
         label_boxes = page.eval_on_selector_all(
             "#fig-admissions .ytick text", "els => els.map(e => e.getBoundingClientRect().left)")
         missing = {s: page.locator(f"#{s}-missing").count() for s in ("findings", "stance")}
-        browser.close()
 
     assert targets, "no chart"
     assert [u for u in requests if not u.startswith("file://")] == []

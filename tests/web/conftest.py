@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -20,6 +22,7 @@ from dialoguelab.web.app import create_app
 from dialoguelab.web.config import Settings
 
 MINICASE = Path(__file__).parent / "fixtures" / "minicase"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"  # tests/artifacts (gitignored): screenshots
 
 
 @pytest.fixture(scope="session")
@@ -71,3 +74,69 @@ def live_server(app) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+# ----- a page in the browser (tests/conftest.py launches it) -------------------------------------------
+
+
+class Watch:
+    """What a page did: every request URL, console errors and uncaught exceptions."""
+
+    def __init__(self, page) -> None:
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.expected_status: set[int] = set()
+        self.page = page
+        self.handlers = {
+            "request": lambda r: self.requests.append(r.url),
+            "requestfailed": self._failed,
+            "console": lambda m: self.errors.append(m.text) if m.type == "error" else None,
+            "pageerror": lambda e: self.errors.append(str(e)),
+        }
+        for event, handler in self.handlers.items():
+            page.on(event, handler)
+
+    def detach(self) -> None:
+        for event, handler in self.handlers.items():
+            self.page.remove_listener(event, handler)
+
+    def _failed(self, request) -> None:
+        # net::ERR_ABORTED is the browser dropping a request the page no longer needs (it navigated, or the
+        # test closed it while the favicon was still loading on a busy machine): not an answer of the server
+        if "ERR_ABORTED" not in str(request.failure):
+            self.failed.append(f"{request.url} {request.failure}")
+
+    def check(self) -> None:
+        off = [u for u in self.requests if urlparse(u).scheme not in ("data", "blob", "about")
+               and urlparse(u).hostname != "127.0.0.1"]
+        assert not off, f"requests left the machine: {off}"
+        assert not self.failed, f"failed requests: {self.failed}"
+        errors = [e for e in self.errors
+                  if not any(f"status of {s}" in e for s in self.expected_status)]  # an error page we asked for
+        assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture(scope="module")
+def _module_page(browser, live_server):
+    """One page per test module and worker, reused by its tests: a new context or page per test started a
+    renderer each (about a CPU-second; a third of the browser tests' CPU). The app keeps no cookies or
+    storage; each test gets its own request and error watch, and the page is left on about:blank."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server, locale="en-US")
+    yield ctx.new_page()
+    ctx.close()
+
+
+@pytest.fixture()
+def page(_module_page, request):
+    pg = _module_page
+    pg.set_default_timeout(60_000)
+    watch = Watch(pg)
+    pg.watch = watch  # type: ignore[attr-defined]
+    yield pg
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))  # the viewport only: long pages are checked by content
+    watch.detach()
+    pg.goto("about:blank")
+    watch.check()

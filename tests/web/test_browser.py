@@ -9,9 +9,6 @@ Pages are opened for both built-in cases.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -22,67 +19,7 @@ from dialoguelab.web.nav import NAV
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"  # tests/artifacts (gitignored)
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 CASES = ["kosovo", "palestine"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-class Watch:
-    """What a page did: every request URL, console errors and uncaught exceptions."""
-
-    def __init__(self, page) -> None:
-        self.requests: list[str] = []
-        self.failed: list[str] = []
-        self.errors: list[str] = []
-        self.expected_status: set[int] = set()
-        page.on("request", lambda r: self.requests.append(r.url))
-        page.on("requestfailed", self._failed)
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def _failed(self, request) -> None:
-        # net::ERR_ABORTED is the browser dropping a request the page no longer needs (it navigated, or the
-        # test closed it while the favicon was still loading on a busy machine): not an answer of the server
-        if "ERR_ABORTED" not in str(request.failure):
-            self.failed.append(f"{request.url} {request.failure}")
-
-    def check(self) -> None:
-        off = [u for u in self.requests if urlparse(u).scheme not in ("data", "blob", "about")
-               and urlparse(u).hostname != "127.0.0.1"]
-        assert not off, f"requests left the machine: {off}"
-        assert not self.failed, f"failed requests: {self.failed}"
-        errors = [e for e in self.errors
-                  if not any(f"status of {s}" in e for s in self.expected_status)]  # an error page we asked for
-        assert not errors, f"console errors: {errors}"
-
-
-@pytest.fixture()
-def page(browser, live_server, request):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server, locale="en-US")
-    pg = ctx.new_page()
-    pg.set_default_timeout(60_000)
-    watch = Watch(pg)
-    pg.watch = watch  # type: ignore[attr-defined]
-    yield pg
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
-    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))  # the viewport only: long pages are checked by content
-    ctx.close()
-    watch.check()
 
 
 def _plots_drawn(pg) -> None:
@@ -100,7 +37,7 @@ def _query(pg) -> dict[str, list[str]]:
 @pytest.mark.parametrize("case_id", CASES)
 @pytest.mark.parametrize("item", NAV, ids=[n.key for n in NAV])
 def test_every_page_renders_offline(page, item, case_id):
-    response = page.goto(f"{item.path}?case={case_id}", wait_until="networkidle")
+    response = page.goto(f"{item.path}?case={case_id}", wait_until="load")
     assert response is not None and response.status == 200
     assert page.locator("h1").first.inner_text().strip()
     current = page.locator('nav a[aria-current="page"]').get_attribute("href")
@@ -113,7 +50,7 @@ def test_every_page_renders_offline(page, item, case_id):
 def test_pages_lacking_a_part_say_so(page, case_id):
     case = load_case(case_id)
     for path, part in (("/findings", "findings"), ("/stance", "blocs")):
-        page.goto(f"{path}?case={case_id}", wait_until="networkidle")
+        page.goto(f"{path}?case={case_id}", wait_until="load")
         note = page.locator("#unavailable")
         assert note.count() == (0 if case.has_part(part) else 1), (path, case_id)
         if note.count():
@@ -121,10 +58,10 @@ def test_pages_lacking_a_part_say_so(page, case_id):
 
 
 def test_case_selector_switches_case_and_links_keep_it(page):
-    page.goto("/timeline", wait_until="networkidle")
+    page.goto("/timeline", wait_until="load")
     with page.expect_navigation():
         page.select_option("#case-choice", "palestine")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
     assert urlparse(page.url).path == "/timeline" and _query(page)["case"] == ["palestine"]
     want = len(evidence.timeline(load_case("palestine")))
     assert int(page.locator("#event-count").inner_text()) == want
@@ -140,13 +77,13 @@ def test_case_selector_switches_case_and_links_keep_it(page):
 # ----- controls ---------------------------------------------------------------------------------------
 
 def test_timeline_filter(page, case):
-    page.goto("/timeline", wait_until="networkidle")
+    page.goto("/timeline", wait_until="load")
     assert int(page.locator("#event-count").inner_text()) == len(evidence.timeline(case))
     page.select_option("#f-type", "REJECT")
     page.fill("#f-from", "2008")
     with page.expect_navigation():
         page.click("#timeline-filters button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
     url = page.url
     assert "event_type=REJECT" in url and "date_from=2008" in url and "actor=" not in url  # empty fields dropped
     want = evidence.timeline(case, event_type="REJECT", date_from="2008")
@@ -157,11 +94,11 @@ def test_timeline_filter(page, case):
 
 
 def test_timeline_by_where_dates_come_from(page, case):
-    page.goto("/timeline", wait_until="networkidle")
+    page.goto("/timeline", wait_until="load")
     page.select_option("#f-basis", "paper,footnote")
     with page.expect_navigation():
         page.click("#timeline-filters button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
     assert "date_basis=paper%2Cfootnote" in page.url and "event_type=" not in page.url
     want = evidence.timeline(case, date_basis="paper,footnote")
     assert 0 < int(page.locator("#event-count").inner_text()) == len(want) < len(case.events)
@@ -169,7 +106,7 @@ def test_timeline_by_where_dates_come_from(page, case):
 
 
 def test_timeline_text_search_escapes(page):
-    page.goto("/timeline", wait_until="networkidle")
+    page.goto("/timeline", wait_until="load")
     page.fill("#f-text", "<img src=x onerror=alert(1)>")
     with page.expect_navigation():
         page.click("#timeline-filters button[type=submit]")
@@ -179,7 +116,7 @@ def test_timeline_text_search_escapes(page):
 
 def test_sources_filter_with_kind_left_at_any(page, case):
     """The form sends ``kind=`` for "any": the server reads it as any kind (it answered 422 before)."""
-    page.goto("/sources", wait_until="networkidle")
+    page.goto("/sources", wait_until="load")
     page.select_option('select[name="status"]', "cut_off")
     with page.expect_navigation() as nav:
         page.click("form.filters button[type=submit]")
@@ -201,7 +138,7 @@ def test_long_sources_page_is_checked_by_its_rows(page, case):
 def test_membership_date_is_applied_only_when_complete(page):
     """Typing 11092015 into the date field must not submit 0001-…, 0020-… on the way: the date is applied
     on Enter (or when the field loses focus), once complete."""
-    page.goto("/membership?body=unesco", wait_until="networkidle")
+    page.goto("/membership?body=unesco", wait_until="load")
     page.wait_for_selector("#chart-series[aria-busy=false]")  # its request done before we navigate on
     start = page.url
     navigations: list[str] = []
@@ -214,7 +151,7 @@ def test_membership_date_is_applied_only_when_complete(page):
     assert navigations == [] and page.url == start
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
     assert _query(page)["date"] == ["2015-11-09"]
     assert "on 2015-11-09" in page.locator("#headline h2").inner_text()
     page.wait_for_selector("#chart-series[aria-busy=false]")
@@ -232,10 +169,10 @@ def test_membership_date_is_applied_only_when_complete(page):
 
 def test_error_page_keeps_the_navigation(page):
     page.watch.expected_status.update({404, 422})
-    response = page.goto("/timeline?date_from=yesterday", wait_until="networkidle")
+    response = page.goto("/timeline?date_from=yesterday", wait_until="load")
     assert response.status == 422
     assert page.locator('nav[aria-label="Pages"] a').count() == len(NAV)
-    response = page.goto("/no-such-page?case=palestine", wait_until="networkidle")
+    response = page.goto("/no-such-page?case=palestine", wait_until="load")
     assert response.status == 404 and page.locator("#case-choice").count() == 1
     with page.expect_navigation():
         page.click('nav a:has-text("Timeline")')
@@ -243,7 +180,7 @@ def test_error_page_keeps_the_navigation(page):
 
 
 def test_footer_api_link_answers(page):
-    page.goto("/", wait_until="networkidle")
+    page.goto("/", wait_until="load")
     with page.expect_navigation() as nav:
         page.click('footer a:has-text("API reference")')
     assert nav.value.status == 200 and urlparse(page.url).path == "/api"
@@ -252,7 +189,7 @@ def test_footer_api_link_answers(page):
 # ----- actors ------------------------------------------------------------------------------------------
 
 def test_actor_page(page, case):
-    page.goto("/actors/russia", wait_until="networkidle")
+    page.goto("/actors/russia", wait_until="load")
     assert page.locator("#actor-name").inner_text() == case.actor("russia").name
     want = evidence.actor_profile(case, "russia")
     assert int(page.locator("#actor-event-count").inner_text()) == len(want["events"])
@@ -260,7 +197,7 @@ def test_actor_page(page, case):
 
 @pytest.mark.parametrize("case_id", CASES)
 def test_network_labels_do_not_overlap(page, case_id):
-    page.goto(f"/actors?case={case_id}", wait_until="networkidle")
+    page.goto(f"/actors?case={case_id}", wait_until="load")
     page.wait_for_selector("#chart-network[data-labels]")
     boxes = page.eval_on_selector_all(
         "#chart-network .annotation-text-g",
@@ -278,13 +215,13 @@ def test_event_types_keep_one_colour_whatever_the_filter(page):
     from dialoguelab.web.render import PLOVER_COLOURS
 
     assert len(set(PLOVER_COLOURS.values())) == 16 == len(PLOVER_COLOURS)
-    page.goto("/timeline", wait_until="networkidle")
+    page.goto("/timeline", wait_until="load")
     page.wait_for_selector("#chart-per-year[data-drawn]")
     every = page.evaluate("() => document.getElementById('chart-per-year').data.map(t => [t.name, t.marker.color])")
     assert {name: colour for name, colour in every} == {n: PLOVER_COLOURS[n] for n, _ in every}
     names = [n for n, _ in every]
     assert names == [t for t in PLOVER_COLOURS if t in names]  # PLOVER's order, in the legend too
-    page.goto("/timeline?event_type=REJECT", wait_until="networkidle")
+    page.goto("/timeline?event_type=REJECT", wait_until="load")
     page.wait_for_selector("#chart-per-year[data-drawn]")
     one = page.evaluate("() => document.getElementById('chart-per-year').data.map(t => [t.name, t.marker.color])")
     assert one == [["REJECT", PLOVER_COLOURS["REJECT"]]]
@@ -294,7 +231,7 @@ def test_event_types_keep_one_colour_whatever_the_filter(page):
 
 
 def test_stance_charts_share_one_year_range_with_labels_inside(page):
-    page.goto("/stance", wait_until="networkidle")
+    page.goto("/stance", wait_until="load")
     _plots_drawn(page)
     ranges = page.eval_on_selector_all(".plot", "els => els.map(e => e._fullLayout.xaxis.range)")
     assert len(ranges) >= 2 and all(r == ranges[0] for r in ranges)
@@ -314,7 +251,7 @@ def test_map_slider_and_position(page, case):
     from dialoguelab.membership.api import world
 
     applicant, objector = case.applicant.position, case.objector.position
-    page.goto("/map?date=2020-01-01", wait_until="networkidle")
+    page.goto("/map?date=2020-01-01", wait_until="load")
     page.wait_for_selector("#map .main-svg")
     page.wait_for_function("() => document.body.getAttribute('data-map-date') === '2020-01-01'")
     want = world(case, "2020-01-01", position=applicant).recognizer_count()
@@ -350,7 +287,7 @@ def test_map_click_opens_the_record_of_any_state_in_view(page, case_id, iso, nam
     from dialoguelab.membership.views import state_record
 
     want = state_record(load_case(case_id), iso)
-    page.goto(f"/map?case={case_id}", wait_until="networkidle")
+    page.goto(f"/map?case={case_id}", wait_until="load")
     page.wait_for_selector("#map .main-svg")
     page.wait_for_function("() => document.body.getAttribute('data-map-date')")
     clickable = page.evaluate("() => [].concat(...document.getElementById('map').data.map(t => t.locations || []))")
@@ -376,14 +313,14 @@ def test_membership_what_if_toggle(page, case):
     from dialoguelab.membership.api import Scenario, outcome
     from dialoguelab.membership.scenarios import Change
 
-    page.goto("/membership?body=nato&date=2024-06-01", wait_until="networkidle")
+    page.goto("/membership?body=nato&date=2024-06-01", wait_until="load")
     base = outcome(case, "nato", "2024-06-01")
     assert page.locator("#outcome-baseline .blocking").inner_text().count(",") == len(base.blocking) - 1
     page.wait_for_selector("#chart-series[aria-busy=false] .main-svg")
     first = base.blocking[0]
     with page.expect_navigation():
         page.check(f'input[name="recognize"][value="{first}"]')
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
     assert f"recognize={first}" in page.url
     want = outcome(case, "nato", "2024-06-01",
                    scenario=Scenario(name="what-if", changes=[Change(action="recognize", state=first)]))
@@ -402,7 +339,7 @@ def test_membership_headline_gives_two_named_answers(page, case_id):
     from dialoguelab.output import percent
 
     un = next(b for b in body_headlines(load_case(case_id)) if b["body"] == "un")
-    page.goto(f"/membership?case={case_id}&body=un", wait_until="networkidle")
+    page.goto(f"/membership?case={case_id}&body=un", wait_until="load")
     head = page.locator("#headline")
     assert "Outcome if every member votes as its recognition and declared stance say" in head.inner_text()
     assert "Probability of admission under the vote model" in head.inner_text()

@@ -8,7 +8,7 @@ scenario controls are used, and screenshots go to ``tests/artifacts/``.
 from __future__ import annotations
 
 import pytest
-from tests.web.test_browser import _plots_drawn, browser, page  # noqa: F401 - fixtures
+from tests.web.test_browser import _plots_drawn
 
 from dialoguelab.forecast.api import forecast_issue
 from dialoguelab.forecast.scenarios import Change, Scenario
@@ -16,21 +16,21 @@ from dialoguelab.forecast.scenarios import Change, Scenario
 pytestmark = pytest.mark.browser
 
 
-def test_issue_list_links_to_each_issue(page, case):  # noqa: F811
+def test_issue_list_links_to_each_issue(page, case):
     from dialoguelab.forecast import list_forecast_issues
 
-    page.goto("/forecast", wait_until="networkidle")
+    page.goto("/forecast", wait_until="load")
     ids = [i["id"] for i in list_forecast_issues(case)]
     assert page.locator("#forecast-issues tbody tr").count() == len(ids)
     with page.expect_navigation():
         page.click(f"#issue-{ids[0]} a")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
     assert page.url.endswith(f"/forecast/{ids[0]}")
     page.wait_for_selector("#chart-trajectory .main-svg")
 
 
-def test_issue_page_numbers_match_the_library(page, case):  # noqa: F811
-    page.goto("/forecast/un-membership?runs=120&seed=2", wait_until="networkidle")
+def test_issue_page_numbers_match_the_library(page, case):
+    page.goto("/forecast/un-membership?runs=120&seed=2", wait_until="load")
     _plots_drawn(page)
     lib = forecast_issue(case, "un-membership", runs=120, seed=2, workers=0)
     assert page.locator("#forecast-median").inner_text() == f"{lib.forecast_median:.2f}"
@@ -47,13 +47,13 @@ def test_issue_page_numbers_match_the_library(page, case):  # noqa: F811
     page.wait_for_selector("#chart-outcome .main-svg")
 
 
-def test_scenario_controls_show_the_difference(page, case):  # noqa: F811
-    page.goto("/forecast/un-membership?runs=60", wait_until="networkidle")
+def test_scenario_controls_show_the_difference(page, case):
+    page.goto("/forecast/un-membership?runs=60", wait_until="load")
     page.fill("#actor-russia .s-salience", "0.4")
     page.check("#actor-china .s-remove")
     with page.expect_navigation():
         page.click("#f-apply")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
     url = page.url
     assert "salience=russia%3A0.4" in url and "remove=china" in url and "capability=" not in url
     page.wait_for_selector("#scenario-summary")
@@ -71,7 +71,7 @@ def test_scenario_controls_show_the_difference(page, case):  # noqa: F811
     assert page.locator("#scenario-summary").count() == 0
 
 
-def test_bad_parameter_page_names_it(page):  # noqa: F811
+def test_bad_parameter_page_names_it(page):
     response = page.goto("/forecast/un-membership?runs=5000")
     assert response is not None and response.status == 422
     assert "runs" in page.locator("body").inner_text()

@@ -99,15 +99,46 @@ def warm_up(case: Any) -> None:
 
 
 def _one_of(values: list[str], *, case_insensitive: bool = False) -> str:
-    """A regular expression matching exactly one of ``values`` (letters in either case if asked)."""
+    """A regular expression matching exactly one of ``values`` (letters in either case if asked).
+
+    The alternatives are factored by common prefix (a trie: ``ESP|EST`` becomes ``ES[PT]``), the same
+    language in a fraction of the size; generators that build strings from the pattern (schemathesis,
+    through Hypothesis) work in proportion to it.
+
+    Examples
+    --------
+    >>> _one_of(["ESP", "EST", "GRC"])
+    '(ES[PT]|GRC)'
+    >>> import re
+    >>> bool(re.fullmatch(_one_of(["ESP", "EST"], case_insensitive=True), "eSt"))
+    True
+    """
     import re
 
-    def word(v: str) -> str:
-        if not case_insensitive:
-            return re.escape(v)
-        return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in v)
+    def letters(c: str) -> str:
+        return c.upper() + c.lower() if case_insensitive and c.upper() != c.lower() else c
 
-    return "(" + "|".join(word(v) for v in sorted(set(values))) + ")"
+    def char(c: str) -> str:
+        return f"[{letters(c)}]" if len(letters(c)) > 1 else re.escape(c)
+
+    def alternation(words: list[str]) -> str:
+        if words == [""]:
+            return ""
+        end = "" in words
+        heads: dict[str, list[str]] = {}
+        for w in words:
+            if w:
+                heads.setdefault(w[0], []).append(w[1:])
+        if all(rest == [""] for rest in heads.values()) and len(heads) > 1:  # one character each: a class
+            parts = ["[" + "".join(re.escape(x) for h in heads for x in letters(h)) + "]"]
+        else:
+            parts = [char(h) + alternation(rest) for h, rest in heads.items()]
+        body = parts[0] if len(parts) == 1 and not end else "(" + "|".join(parts) + ")"
+        return f"({body})?" if end else body
+
+    folded = sorted({v.upper() if case_insensitive else v for v in values})
+    out = alternation(folded)
+    return out if out.startswith("(") else f"({out})"
 
 
 def _parameter_formats(cases: dict[str, Path]) -> dict[str, dict[str, Any]]:
