@@ -5,6 +5,8 @@
    outcome right, beside the rule "a recogniser votes yes" and the class model fitted on the same votes
    (:func:`dialoguelab.membership.validation.validate`; the same figures as
    ``dialoguelab rollcalls validate --json``).
+   Then every installed case, each scoring the votes on its own applicant, pooled
+   (:func:`dialoguelab.membership.validation.validate_every_case`; ``dialoguelab rollcalls validate --every-case``).
 2. Speed: a cold fit of the model (its own empty cache, the fits shipped with the package ignored:
    ``DIALOGUELAB_NO_SHIPPED_FITS=1``) against the class model's fit (the baseline it replaces), and the time to
    read the shipped fit on a fresh install, and the exact tally posterior (forward-backward) against
@@ -46,6 +48,21 @@ def validation() -> dict:
     rows = json.loads(table.to_json(orient="records"))
     return {"seconds": took, "rows": rows, "summary": v.summary, "unpredictable": v.unpredictable,
             "states_scored": int(len(v.states))}
+
+
+def every_case() -> dict:
+    """Every installed case's table, each keeping the votes on its own applicant (whose recognitions only
+    that case knows, so only there can the baselines score them), pooled."""
+    from dialoguelab.membership.validation import validate_every_case
+
+    t = time.perf_counter()
+    v = validate_every_case(progress=lambda s: print(s, file=sys.stderr, flush=True))
+    took = time.perf_counter() - t
+    cols = ["case", "vote", "applicant", "yes"]
+    for m in ("model", "rule", "class"):
+        cols += [f"{c}_{m}" for c in ("brier", "log_loss", "auc", "expected_yes", "p_pass", "outcome_right")]
+    rows = json.loads(v.table.reindex(columns=cols).to_json(orient="records"))
+    return {"seconds": took, "cases": v.cases, "rows": rows, "summary": v.summary}
 
 
 COLD = """
@@ -125,11 +142,13 @@ def main() -> None:
         "machine": {"platform": platform.platform(), "processor": platform.processor(), "cpus": os.cpu_count(),
                     "python": platform.python_version(), "numpy": numpy.__version__, "scipy": scipy.__version__},
         "validation": validation(),
+        "every_case": every_case(),
         "speed": speed(),
     }
     (HERE / "results.json").write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")
     print(table(result["validation"]["rows"]))
     print(json.dumps(result["validation"]["summary"], indent=1))
+    print(json.dumps(result["every_case"]["summary"], indent=1))
     print(json.dumps(result["speed"], indent=1))
 
 

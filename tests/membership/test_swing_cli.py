@@ -62,3 +62,13 @@ def test_report_section_shows_every_body_from_one_call():
     html = _env().get_template("_swing.html").render(swing=rep, applicant="Kosovo")
     assert html.count("<tr><td>") == len(rep["bodies"])
     assert want.statement in html and "ideal-point model" in html
+
+
+def test_rollcalls_validate_every_case_pools_the_cases_and_refuses_a_case():
+    res = runner.invoke(app, ["rollcalls", "validate", "--every-case", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output[res.output.index("{"):])
+    assert {r["case"] for r in out["rows"]} == set(out["cases"]) and len(out["cases"]) >= 2
+    assert out["summary"]["mean_brier_model"] == V.validate_every_case().summary["mean_brier_model"]
+    bad = runner.invoke(app, ["rollcalls", "validate", "--every-case", "--case", "palestine"])
+    assert bad.exit_code == 2 and "leave out --case" in bad.output

@@ -140,3 +140,49 @@ def test_a_new_vote_is_integrated_over_the_spread_of_the_votes_seen(monkeypatch)
     prior = ip.item_probabilities(f, g, ("FRA",), Z)[0, 0]
     assert at_zero > 0.5
     assert abs(seen - at_zero) < abs(prior - at_zero)
+
+
+# ----- every installed case, each scoring its own applicant's votes -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def every_case():
+    return V.validate_every_case()
+
+
+def test_every_case_keeps_each_case_rows_on_its_own_applicant(every_case):
+    from dialoguelab.case import installed_cases
+    from dialoguelab.membership.data import membership_data
+
+    t = every_case.table
+    assert set(every_case.cases) == set(installed_cases()) and not every_case.skipped
+    for name, rows in t.groupby("case"):
+        case = load_case(name)
+        assert set(rows["applicant"]) == {membership_data(case).applicant.iso3}
+        own = V.validate(case).table
+        own = own[own["applicant"] == membership_data(case).applicant.iso3]
+        assert list(rows["vote"]) == list(own["vote"])  # the same rows as the case's own table
+        assert np.allclose(rows["brier_model"].to_numpy(float), own["brier_model"].to_numpy(float), equal_nan=True)
+    # the pooled means are the means over the votes scored by all three, recomputed here
+    scored = t[t["brier_rule"].notna() & t["brier_model"].notna()]
+    assert every_case.summary["votes_scored"] == list(scored["vote"])
+    for m in V.MODELS:
+        assert every_case.summary[f"mean_brier_{m}"] == pytest.approx(scored[f"brier_{m}"].mean())
+        assert every_case.summary[f"mean_log_loss_{m}"] == pytest.approx(scored[f"log_loss_{m}"].mean())
+    assert set(every_case.summary["by_applicant"]) == set(t["applicant"])
+
+
+def test_over_every_held_out_vote_the_three_can_score_the_model_beats_both_baselines(every_case):
+    """The issue's bar, over the pooled votes: lower mean per-state Brier and log loss than the rule
+    "recogniser => yes" and the class model, and no held-out outcome wrong."""
+    s = every_case.summary
+    assert len(s["votes_scored"]) >= 5
+    for baseline in ("rule", "class"):
+        assert s["mean_brier_model"] < s[f"mean_brier_{baseline}"], baseline
+        assert s["mean_log_loss_model"] < s[f"mean_log_loss_{baseline}"], baseline
+    assert s["outcomes_wrong_model"] == []
+
+
+def test_every_case_names_an_unknown_case():
+    with pytest.raises(InvalidParameterError, match="No installed case named 'atlantis'"):
+        V.validate_every_case(["atlantis"])

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from dialoguelab.clikit import CASE_HELP, load, one_format, print_json, run_or_exit
+from dialoguelab.clikit import CASE_HELP, chosen_case, load, one_format, print_json, run_or_exit
 from dialoguelab.output import Column, emit_table, item, percent, stderr, stdout
 
 T = TypeVar("T")
@@ -37,6 +37,15 @@ UnverifiedOpt = typer.Option(False, "--include-unverified", help="Also use rows 
 
 _run = run_or_exit
 _json = print_json
+
+
+def _fmt(v: Any) -> str:
+    """A summary value as printed: floats to four significant digits, lists comma-separated."""
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, list):
+        return ", ".join(map(str, v)) if v else "none"
+    return "–" if v is None else str(v)
 
 
 #: how each listing prints as a table (--json, --csv and --parquet carry every field)
@@ -475,21 +484,35 @@ def register(app: typer.Typer) -> None:
         position: str = PositionOpt,
         case: Path | None = CaseOpt,
         as_json: bool = JsonOpt,
+        every_case: bool = typer.Option(
+            False, "--every-case",
+            help="Score every installed case's votes on its own applicant and pool them (the baselines need the "
+                 "applicant's recognitions, which only its case knows).",
+        ),
     ) -> None:
         """Leave one roll call out, fit on the others, predict it: per-state Brier, log loss and AUC,
         expected against actual tally and the outcome, for the per-state model, the rule "recogniser ⇒
         yes" and the class model. Fits are cached on disk; the first run takes minutes.
 
         Example: dialoguelab rollcalls validate --json
-        """
-        from dialoguelab.membership.validation import validate
 
-        c = load(case)
-        r = _run(lambda: validate(c, position, progress=lambda s: _err.print(s, markup=False)))
+        Example: dialoguelab rollcalls validate --every-case
+        """
+        from dialoguelab.membership.validation import validate, validate_every_case
+
+        if every_case and (case is not None or chosen_case(None) is not None or position is not None):
+            _err.print("--every-case scores every installed case with its own applicant's position: "
+                       "leave out --case and --position.", markup=False)
+            raise typer.Exit(2)
+        progress = lambda s: _err.print(s, markup=False)  # noqa: E731
+        r = (_run(lambda: validate_every_case(progress=progress)) if every_case
+             else _run(lambda: validate(load(case), position, progress=progress)))
         if as_json:
             _json(r.to_dict())
             return
         cols: list[Column | str] = [Column("vote", priority=0, kind="id"), Column("yes", priority=0, kind="int")]
+        if every_case:
+            cols.insert(0, Column("case", priority=0, kind="id"))
         for rank, m in enumerate(("model", "rule", "class")):
             cols += [
                 Column(f"expected_yes_{m}", priority=rank, kind="float"),
@@ -500,6 +523,13 @@ def register(app: typer.Typer) -> None:
         emit_table(r.table, title="Leave one roll call out (Brier and log loss of P(yes); lower is better)",
                    columns=cols)
         for k, v in r.summary.items():
-            _out.print(f"{k}: {v}", markup=False)
-        for k, v in r.unpredictable.items():
-            _out.print(f"not predicted: {k} ({v})", markup=False)
+            if k == "by_applicant":
+                for applicant, means in v.items():
+                    _out.print(f"{applicant}: " + "; ".join(
+                        f"mean {col.replace('_', ' ')} model / rule / class "
+                        + " / ".join(_fmt(means.get(f"mean_{col}_{m}")) for m in ("model", "rule", "class"))
+                        for col in ("brier", "log_loss")) + f" ({len(means['votes_scored'])} votes)", markup=False)
+                continue
+            _out.print(f"{k}: {_fmt(v)}", markup=False)
+        for k, v in (r.skipped if every_case else r.unpredictable).items():
+            _out.print(f"{'skipped' if every_case else 'not predicted'}: {k} ({v})", markup=False)

@@ -16,7 +16,9 @@ against every other vote, and the four-outcome log loss (yes, no, abstain, absen
 rule). For every roll call, also the expected and actual tally, the probability that the stage's rule
 passes and whether that gets the outcome right (P(pass) > 1/2 against the actual result, evaluated by
 the rule on the actual votes). The baselines are defined only for the case's applicant (they need its
-recognitions); the other applicants' votes are scored for the model alone. Alignment votes (Ukraine,
+recognitions); the other applicants' votes are scored for the model alone. :func:`validate_every_case`
+pools every installed case's rows for its own applicant, so that every held-out vote on which the three
+can be compared is scored. Alignment votes (Ukraine,
 Palestine's status...) are not held out: each is its own item, so the model has nothing to predict a
 new one from.
 
@@ -36,6 +38,8 @@ __all__ = [
     "Validation",
     "folds",
     "validate",
+    "validate_every_case",
+    "EveryCaseValidation",
     "reliability",
     "rule_probabilities",
     "score",
@@ -377,17 +381,24 @@ def _validate(case: Case, role: str, fit_fn: FitFn, progress: Callable[[str], No
     return Validation(table, states, _summary(table, data.applicant.iso3), why, case.position_id(role), fs)
 
 
+def _means(table: pd.DataFrame) -> dict[str, Any]:
+    """Means of each model's scores over the rows where the model and the rule are both scored."""
+    out: dict[str, Any] = {}
+    both = table[table["brier_rule"].notna() & table["brier_model"].notna()] if not table.empty else table
+    out["votes_scored"] = list(both["vote"]) if not table.empty else []
+    for m in MODELS:
+        for col in ("brier", "log_loss", "auc"):
+            vals = both[f"{col}_{m}"].dropna() if not table.empty else pd.Series(dtype=float)
+            out[f"mean_{col}_{m}"] = float(vals.mean()) if len(vals) else None
+    return out
+
+
 def _summary(table: pd.DataFrame, applicant: str) -> dict[str, Any]:
     """Means over the held-out votes where every model is scored, and the targets of the brief."""
     out: dict[str, Any] = {}
     if table.empty:
         return out
-    both = table[table["brier_rule"].notna() & table["brier_model"].notna()]
-    out["votes_scored"] = list(both["vote"])
-    for m in MODELS:
-        for col in ("brier", "log_loss", "auc"):
-            vals = both[f"{col}_{m}"].dropna()
-            out[f"mean_{col}_{m}"] = float(vals.mean()) if len(vals) else None
+    out.update(_means(table))
     own = table[table["applicant"] == applicant]
     out["applicant_votes"] = list(own["vote"])
     right = list(zip(own["vote"], own["outcome_right_model"], strict=True))
@@ -435,6 +446,85 @@ def validate(
     if fit_fn is not None:
         return _validate(case, role, fit_fn, progress)
     return case.cached(("membership.validation", role), lambda: _validate(case, role, _default_fit, progress))
+
+
+@dataclass
+class EveryCaseValidation:
+    """The leave-one-out tables of several cases, each keeping the votes on its own applicant."""
+
+    table: pd.DataFrame
+    states: pd.DataFrame
+    summary: dict[str, Any]
+    cases: list[str]
+    skipped: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cases": self.cases, "rows": self.table.to_dict(orient="records"), "summary": self.summary,
+                "skipped": self.skipped}
+
+
+def validate_every_case(
+    names: list[str] | None = None, *, progress: Callable[[str], None] | None = None
+) -> EveryCaseValidation:
+    """Leave one roll call out in every installed case, each scoring the votes on its own applicant.
+
+    A case knows the recognitions of its own applicant only, so the baselines (the rule and the class model)
+    can score an applicant's votes only in that applicant's case; pooling each case's rows for its own
+    applicant scores every held-out vote on which all three can be compared. Each case's model is the one
+    it serves (fitted with the recognitions it knows), held out exactly as in :func:`validate`.
+
+    Parameters
+    ----------
+    names : list of str, optional
+        Installed case names (default: every installed case; see ``dialoguelab --case NAME``).
+    progress : callable, optional
+        Called with a line of text before each case and fold.
+
+    Returns
+    -------
+    EveryCaseValidation
+        ``table``: the rows of :func:`validate` for each case's own applicant, with a ``case`` column;
+        ``summary``: the means over every vote all three models score (``mean_brier_model`` ...), and
+        ``by_applicant`` (the same means per applicant); ``skipped``: cases without an applicant's votes.
+    """
+    from dialoguelab.case import installed_cases, load_case
+
+    names = list(names) if names is not None else installed_cases()
+    known = installed_cases()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise InvalidParameterError(
+            f"No installed case named {', '.join(map(repr, unknown))}; installed: {', '.join(known)}."
+        )
+    tables: list[pd.DataFrame] = []
+    states: list[pd.DataFrame] = []
+    skipped: dict[str, str] = {}
+    used: list[str] = []
+    for name in names:
+        case = load_case(name)
+        if not case.has_part("membership"):
+            skipped[name] = "the case has no membership part"
+            continue
+        if progress is not None:
+            progress(f"case {name}")
+        v = validate(case, progress=progress)
+        applicant = membership_data(case).applicant.iso3
+        own = v.table[v.table["applicant"] == applicant] if not v.table.empty else v.table
+        if own.empty:
+            skipped[name] = f"no held-out roll call on its applicant {applicant}"
+            continue
+        tables.append(own.assign(case=name))
+        if not v.states.empty:
+            states.append(v.states[v.states["vote"].isin(own["vote"])].assign(case=name))
+        used.append(name)
+    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    summary = _means(table) if not table.empty else {}
+    if not table.empty:
+        summary["by_applicant"] = {str(a): _means(g) for a, g in table.groupby("applicant", sort=False)}
+        summary["outcomes_wrong_model"] = [str(v) for v, r in zip(table["vote"], table["outcome_right_model"],
+                                                                   strict=True) if r is False]
+    return EveryCaseValidation(table, pd.concat(states, ignore_index=True) if states else pd.DataFrame(),
+                               summary, used, skipped)
 
 
 def reliability(states: pd.DataFrame, model: str = "model", bins: int = 10) -> pd.DataFrame:
