@@ -121,22 +121,41 @@ class Watch:
 def _module_page(browser, live_server):
     """One page per test module and worker, reused by its tests: a new context or page per test started a
     renderer each (about a CPU-second; a third of the browser tests' CPU). The app keeps no cookies or
-    storage; each test gets its own request and error watch, and the page is left on about:blank."""
+    storage; each test gets its own request and error watch, and the page is left on about:blank. A page
+    that a failed test left closed or crashed is replaced, so one failure does not fail the rest."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server, locale="en-US")
-    yield ctx.new_page()
+    crashed: list[bool] = [False]
+
+    def fresh():
+        pg = ctx.new_page()
+        pg.once("crash", lambda _: crashed.__setitem__(0, True))
+        crashed[0] = False
+        return pg
+
+    pages = [fresh()]
+
+    def current():
+        if pages[0].is_closed() or crashed[0]:
+            if not pages[0].is_closed():
+                pages[0].close()
+            pages[0] = fresh()
+        return pages[0]
+
+    yield current
     ctx.close()
 
 
 @pytest.fixture()
 def page(_module_page, request):
-    pg = _module_page
+    pg = _module_page()
     pg.set_default_timeout(60_000)
     watch = Watch(pg)
     pg.watch = watch  # type: ignore[attr-defined]
     yield pg
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
-    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))  # the viewport only: long pages are checked by content
-    watch.detach()
-    pg.goto("about:blank")
+    if not pg.is_closed():
+        pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))  # the viewport only: long pages are checked by content
+        watch.detach()
+        pg.goto("about:blank")
     watch.check()

@@ -142,7 +142,11 @@ def test_membership_date_is_applied_only_when_complete(page):
     page.wait_for_selector("#chart-series[aria-busy=false]")  # its request done before we navigate on
     start = page.url
     navigations: list[str] = []
-    page.on("framenavigated", lambda f: navigations.append(f.url) if f == page.main_frame else None)
+    def navigated(f) -> None:
+        if f == page.main_frame:
+            navigations.append(f.url)
+
+    page.on("framenavigated", navigated)
     field = page.locator("#m-date")
     field.click()
     page.keyboard.press("Control+a")  # the month segment
@@ -165,6 +169,7 @@ def test_membership_date_is_applied_only_when_complete(page):
         page.locator("#m-body").focus()
     assert _query(page)["date"] == ["2016-01-02"]
     page.wait_for_selector("#chart-series[aria-busy=false]")
+    page.remove_listener("framenavigated", navigated)  # the page serves the module's next tests
 
 
 def test_error_page_keeps_the_navigation(page):
@@ -346,3 +351,12 @@ def test_membership_headline_gives_two_named_answers(page, case_id):
     assert page.locator("#headline-outcome").get_attribute("data-passed") == ("true" if un["passed"] else "false")
     assert page.locator("#admission-probability").inner_text() == percent(un["probability"])
     assert "calibrated" in page.locator("#probability-condition").inner_text()
+
+
+def test_a_page_a_test_left_closed_is_replaced_for_the_next(_module_page):
+    first = _module_page()
+    assert _module_page() is first  # reused while it lives
+    first.close()
+    second = _module_page()
+    assert second is not first and not second.is_closed()
+    assert second.goto("/api").status == 200
