@@ -55,6 +55,38 @@ def _examples(path: str, mode: GenerationMode) -> int:
     return MAX_EXAMPLES
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _pattern_strategies_built_once():
+    """Build each pattern's string strategy once per module instead of once per example.
+
+    Schemathesis draws a parameter's pattern through ``st.from_regex(..., alphabet=<a new strategy>)``, which
+    defeats Hypothesis's cache of strategies, and every invalid example rebuilds the valid strategies of the
+    parameters it leaves valid: for the lists of some 200 state codes that was half a second of CPU per
+    example. Strategies are immutable, so the one built for a (pattern, alphabet) serves every example; the
+    data drawn is the same. Without the private function (another schemathesis), nothing is changed.
+    """
+    try:
+        from schemathesis.generation.jsonschema import strategy as sj
+    except ImportError:  # pragma: no cover - another schemathesis layout
+        yield
+        return
+    original = getattr(sj, "_from_pattern", None)
+    if original is None:  # pragma: no cover
+        yield
+        return
+    built: dict[tuple[str, int, object], object] = {}
+
+    def from_pattern(compiled, ctx):
+        key = (compiled.pattern, compiled.flags, ctx.alphabet)
+        if key not in built:
+            built[key] = original(compiled, ctx)
+        return built[key]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sj, "_from_pattern", from_pattern)
+        yield
+
+
 @pytest.fixture(scope="module")
 def web_schema():
     # "testserver" is the Host name of in-process ASGI calls; a real server answers only to the
