@@ -40,19 +40,6 @@ MAX_EXAMPLES = 15
 # Scenarios that need minutes of computation each are kept small here (the same code paths run
 # with smaller inputs); the query is bounded anyway by the schema.
 SLOW = {"/api/v1/membership/series", "/api/v1/forecast/{issue}"}
-# Invalid data for a list of state codes is drawn against the pattern of every code the world knows (some 200
-# alternatives): Hypothesis rebuilds that pattern's strategy for each example (about 0.3 s of CPU each), so
-# these routes' negative runs draw fewer examples; their positive runs draw the full number.
-ISO_LISTS = {r.path for r in API_ROUTES if _query_names(r.dependant) & {"recognize", "withdraw", "abstain"}}
-NEGATIVE_ISO_LIST_EXAMPLES = 8
-
-
-def _examples(path: str, mode: GenerationMode) -> int:
-    if path in SLOW:
-        return 5
-    if mode is GenerationMode.NEGATIVE and path in ISO_LISTS:
-        return NEGATIVE_ISO_LIST_EXAMPLES
-    return MAX_EXAMPLES
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -105,7 +92,7 @@ def test_every_check_passes(web_schema, path, mode):
     seen: list[int] = []
 
     @given(case=op.as_strategy(generation_mode=mode))
-    @settings(max_examples=_examples(path, mode), deadline=None,
+    @settings(max_examples=5 if path in SLOW else MAX_EXAMPLES, deadline=None,
               suppress_health_check=list(HealthCheck), derandomize=True, database=None)
     def run(case) -> None:
         if path == "/api/v1/forecast/{issue}" and isinstance(case.query, dict):
