@@ -76,3 +76,16 @@ def test_validation_route_computes_once_and_keeps_it(client, monkeypatch, tmp_pa
     assert sum(b["n"] for b in first["reliability"]["model"]) == first["states_scored"]
     again = client.get("/api/v1/rollcalls/validate", params={"compute": "false"}).json()
     assert again == first and len(calls) == 1  # read back from disk, not recomputed
+
+
+def test_the_pooled_validation_route_answers_what_the_library_and_the_cli_answer(client):
+    from dialoguelab.membership.validation import validate_every_case
+
+    r = client.get("/api/v1/rollcalls/validate/every-case")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    want = validate_every_case()
+    assert body["cases"] == want.cases
+    assert [row["vote"] for row in body["rows"]] == list(want.table["vote"])
+    assert body["summary"]["mean_brier_model"] == pytest.approx(want.summary["mean_brier_model"])
+    assert body["summary"]["mean_log_loss_rule"] == pytest.approx(want.summary["mean_log_loss_rule"])

@@ -244,3 +244,14 @@ def api_rollcalls_validate(
 
     view = jsonable(calibration_view(case, position, compute=compute))
     return JSONResponse(view, status_code=200 if view.get("status") == "ready" else 202)
+
+
+@router.get("/api/v1/rollcalls/validate/every-case",
+            summary="Leave-one-out validation pooled over every installed case")
+def api_rollcalls_validate_every_case() -> Any:
+    """The leave-one-out table of every installed case, each keeping the held-out votes on its own applicant
+    (only there do the baselines know the applicant's recognitions), and the means over every vote that the
+    model, the rule and the class model all score: ``dialoguelab rollcalls validate --every-case --json``."""
+    from dialoguelab.membership.validation import validate_every_case
+
+    return jsonable(validate_every_case().to_dict())
