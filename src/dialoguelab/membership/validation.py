@@ -382,13 +382,13 @@ def _validate(case: Case, role: str, fit_fn: FitFn, progress: Callable[[str], No
 
 
 def _means(table: pd.DataFrame) -> dict[str, Any]:
-    """Means of each model's scores over the rows where the model and the rule are both scored."""
-    out: dict[str, Any] = {}
-    both = table[table["brier_rule"].notna() & table["brier_model"].notna()] if not table.empty else table
-    out["votes_scored"] = list(both["vote"]) if not table.empty else []
+    """Means of each model's scores over the rows (of a non-empty table) where the model and the rule are
+    both scored."""
+    both = table[table["brier_rule"].notna() & table["brier_model"].notna()]
+    out: dict[str, Any] = {"votes_scored": list(both["vote"])}
     for m in MODELS:
         for col in ("brier", "log_loss", "auc"):
-            vals = both[f"{col}_{m}"].dropna() if not table.empty else pd.Series(dtype=float)
+            vals = both[f"{col}_{m}"].dropna()
             out[f"mean_{col}_{m}"] = float(vals.mean()) if len(vals) else None
     return out
 
@@ -453,7 +453,6 @@ class EveryCaseValidation:
     """The leave-one-out tables of several cases, each keeping the votes on its own applicant."""
 
     table: pd.DataFrame
-    states: pd.DataFrame
     summary: dict[str, Any]
     cases: list[str]
     skipped: dict[str, str]
@@ -497,7 +496,6 @@ def validate_every_case(
             f"No installed case named {', '.join(map(repr, unknown))}; installed: {', '.join(known)}."
         )
     tables: list[pd.DataFrame] = []
-    states: list[pd.DataFrame] = []
     skipped: dict[str, str] = {}
     used: list[str] = []
     for name in names:
@@ -514,17 +512,15 @@ def validate_every_case(
             skipped[name] = f"no held-out roll call on its applicant {applicant}"
             continue
         tables.append(own.assign(case=name))
-        if not v.states.empty:
-            states.append(v.states[v.states["vote"].isin(own["vote"])].assign(case=name))
         used.append(name)
-    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
-    summary = _means(table) if not table.empty else {}
-    if not table.empty:
-        summary["by_applicant"] = {str(a): _means(g) for a, g in table.groupby("applicant", sort=False)}
-        summary["outcomes_wrong_model"] = [str(v) for v, r in zip(table["vote"], table["outcome_right_model"],
-                                                                   strict=True) if r is False]
-    return EveryCaseValidation(table, pd.concat(states, ignore_index=True) if states else pd.DataFrame(),
-                               summary, used, skipped)
+    if not tables:
+        return EveryCaseValidation(pd.DataFrame(), {}, used, skipped)
+    table = pd.concat(tables, ignore_index=True)
+    summary = _means(table)
+    summary["by_applicant"] = {str(a): _means(g) for a, g in table.groupby("applicant", sort=False)}
+    summary["outcomes_wrong_model"] = [str(v) for v, r in zip(table["vote"], table["outcome_right_model"],
+                                                               strict=True) if r is False]
+    return EveryCaseValidation(table, summary, used, skipped)
 
 
 def reliability(states: pd.DataFrame, model: str = "model", bins: int = 10) -> pd.DataFrame:
